@@ -1,0 +1,163 @@
+// Starts one server under test as its own child process on a free loopback
+// port, waits for GET /health, reads its RSS and keeps its notable log lines.
+
+import fs from 'node:fs';
+import net from 'node:net';
+import readline from 'node:readline';
+import { spawnTracked, stopChild } from './children.js';
+import type { ClientKind } from './ipc-messages.js';
+
+export type ServerName = 'jobstream' | 'bare' | 'socketio';
+export const SERVER_NAMES: readonly ServerName[] = ['jobstream', 'bare', 'socketio'];
+
+export interface ServerSpec {
+  name: ServerName;
+  label: string;
+  client: ClientKind;
+  /** node arguments relative to the repository root */
+  args: string[];
+  /** path of the client endpoint */
+  clientPath: string;
+}
+
+export const SERVERS: Record<ServerName, ServerSpec> = {
+  jobstream: {
+    name: 'jobstream',
+    label: 'Jobstream /ws',
+    client: 'ws',
+    args: ['--import', 'tsx', 'packages/server/src/cli.ts', 'serve'],
+    clientPath: '/ws',
+  },
+  bare: {
+    name: 'bare',
+    label: 'bare ws',
+    client: 'ws',
+    args: ['--import', 'tsx', 'bench/servers/bare-ws.ts'],
+    clientPath: '/ws',
+  },
+  socketio: {
+    name: 'socketio',
+    label: 'Socket.IO',
+    client: 'socketio',
+    args: ['--import', 'tsx', 'bench/servers/socketio.ts'],
+    clientPath: '/',
+  },
+};
+
+const HOST = '127.0.0.1';
+const START_TIMEOUT_MS = 30_000;
+const MAX_KEPT_LINES = 50;
+
+export interface RunningServer {
+  spec: ServerSpec;
+  pid: number;
+  baseUrl: string;
+  clientUrl: string;
+  /** log lines at warn level or above, or anything on stderr (first MAX_KEPT_LINES) */
+  notable: string[];
+  notableCount: number;
+  exited: () => string | undefined;
+  rssKiB: () => number;
+  stop: () => Promise<void>;
+}
+
+/** Bind port 0, note the port the kernel picked and release it for the server. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, HOST, () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function readRssKiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!m?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** pino writes JSON lines; level 40 is warn. Non-JSON output counts as notable too. */
+function isNotable(line: string, fromStderr: boolean): boolean {
+  if (!line.trim()) return false;
+  if (fromStderr) return true;
+  try {
+    const v = JSON.parse(line) as { level?: unknown };
+    return typeof v.level === 'number' ? v.level >= 40 : false;
+  } catch {
+    return true;
+  }
+}
+
+async function healthy(baseUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function startServer(spec: ServerSpec, root: string, apiKey: string): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawnTracked(process.execPath, spec.args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST,
+      JOBSTREAM_API_KEY: apiKey,
+      LOG_LEVEL: 'warn',
+      MAX_CONNECTIONS: '30000',
+    },
+  });
+  const notable: string[] = [];
+  let notableCount = 0;
+  let exitNote: string | undefined;
+  child.once('exit', (code, signal) => {
+    exitNote = `exited with code ${String(code)} signal ${String(signal)}`;
+  });
+  const watch = (stream: NodeJS.ReadableStream | null, fromStderr: boolean) => {
+    if (!stream) return;
+    readline.createInterface({ input: stream }).on('line', (line) => {
+      if (!isNotable(line, fromStderr)) return;
+      notableCount++;
+      if (notable.length < MAX_KEPT_LINES) notable.push(line.slice(0, 500));
+    });
+  };
+  watch(child.stdout, false);
+  watch(child.stderr, true);
+
+  const baseUrl = `http://${HOST}:${port}`;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (!(await healthy(baseUrl))) {
+    if (exitNote !== undefined) throw new Error(`${spec.label} ${exitNote}: ${notable.slice(-5).join('\n')}`);
+    if (Date.now() > deadline) {
+      await stopChild(child);
+      throw new Error(`${spec.label} not healthy within ${START_TIMEOUT_MS} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${spec.label} has no pid`);
+  return {
+    spec,
+    pid,
+    baseUrl,
+    // socket.io-client takes the http origin and upgrades itself.
+    clientUrl: spec.client === 'socketio' ? baseUrl : `ws://${HOST}:${port}${spec.clientPath}`,
+    notable,
+    get notableCount() {
+      return notableCount;
+    },
+    exited: () => exitNote,
+    rssKiB: () => readRssKiB(pid),
+    stop: () => stopChild(child),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Every close code and error code Jobstream uses, named once.
+ * Sockets are closed only with these names; HTTP answers map error codes through `errorHttpStatus`.
+ */
+export const CloseCode = {
+  /** Normal closure: the client or the server is done. Reconnect with backoff if still wanted. */
+  normal: 1000,
+  /** The server is going away (shutdown, restart). Reconnect with backoff and resume. */
+  goingAway: 1001,
+  /** Policy violation: the client flooded the server. */
+  policy: 1008,
+  /** A frame larger than the server's MAX_PAYLOAD_BYTES. */
+  tooLarge: 1009,
+  /** Server error. */
+  internal: 1011,
+  /** Authentication failed. Terminal: do not retry with the same credentials. */
+  authFailed: 4001,
+  /** Malformed token. Terminal. */
+  malformedToken: 4003,
+  /** Token expired: refresh it and reconnect. */
+  tokenExpired: 4004,
+  /** The connection fell too far behind: reconnect and resume with `since`. */
+  slowConsumer: 4008,
+  /** Too many connections. Terminal for now: back off for long. */
+  tooManyConnections: 4029,
+} as const;
+export type CloseCodeName = keyof typeof CloseCode;
+
+/** Error codes carried by `error` messages and HTTP error bodies. */
+export const ErrorCode = {
+  invalidJson: 'invalid_json',
+  invalidMessage: 'invalid_message',
+  invalidTopic: 'invalid_topic',
+  forbidden: 'forbidden',
+  unauthorized: 'unauthorized',
+  rateLimited: 'rate_limited',
+  tooManySubscriptions: 'too_many_subscriptions',
+  notFound: 'not_found',
+  payloadTooLarge: 'payload_too_large',
+  conflict: 'conflict',
+  unavailable: 'unavailable',
+  internal: 'internal',
+} as const;
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The HTTP status of each error code: a new code without a status fails to compile. */
+export const errorHttpStatus: Record<ErrorCodeValue, number> = {
+  invalid_json: 400,
+  invalid_message: 400,
+  invalid_topic: 400,
+  forbidden: 403,
+  unauthorized: 401,
+  rate_limited: 429,
+  too_many_subscriptions: 429,
+  not_found: 404,
+  payload_too_large: 413,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, flagOf, loadConfig, settings, type SettingName } from './config.js';
+import { createLogger } from './logger.js';
+import { createJobstream } from './server.js';
+import { version } from './version.js';
+
+const names = Object.keys(settings) as SettingName[];
+
+function help(): string {
+  const rows = names.map((name) => {
+    const s = settings[name];
+    const def = 'default' in s ? ` (default ${s.default || '""'})` : '';
+    return `  --${flagOf(name).padEnd(24)} ${s.env.padEnd(22)} ${s.help}${def}`;
+  });
+  return `jobstream ${version}: real-time job events
+
+Usage:
+  jobstream serve [flags]     run the server
+  jobstream --version
+  jobstream --help
+
+Flags of serve (each mirrors an environment variable; flags win):
+${rows.join('\n')}
+`;
+}
+
+async function serve(args: string[]): Promise<void> {
+  const options = Object.fromEntries(names.map((n) => [flagOf(n), { type: 'string' as const }]));
+  const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true });
+  if (values.help) {
+    process.stdout.write(help());
+    return;
+  }
+  const flags: Partial<Record<SettingName, string>> = {};
+  for (const name of names) {
+    const value = values[flagOf(name)];
+    if (typeof value === 'string') flags[name] = value;
+  }
+  const config = loadConfig(process.env, flags);
+  const logger = createLogger(config.logLevel);
+  const server = createJobstream(config, logger);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  await server.listen();
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(help());
+    return;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  if (command === 'serve') return serve(rest);
+  process.stderr.write(`unknown command "${command}"\n\n${help()}`);
+  process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ConfigError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    process.stderr.write(`jobstream: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`jobstream: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

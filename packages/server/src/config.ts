@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+/**
+ * Every setting: its environment variable, the `jobstream serve` flag that mirrors it, its default and
+ * its meaning. README's configuration table lists the same rows.
+ */
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export const settings = {
+  port: { env: 'PORT', schema: int(0, 65535), default: '8000', help: 'HTTP port' },
+  host: { env: 'HOST', schema: z.string().min(1), default: '0.0.0.0', help: 'address to listen on' },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    schema: z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://'),
+    default: 'sqlite:./data/jobstream.db',
+    help: 'sqlite:FILE or postgres://… (used by the store)',
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    schema: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+    help: 'Redis for the broker and work queue of a cluster (unset: embedded)',
+  },
+  jwtSecret: { env: 'JWT_SECRET', schema: z.string().min(16).optional(), help: 'HS256 secret for JWTs', secret: true },
+  jwtJwksUrl: { env: 'JWT_JWKS_URL', schema: z.url().optional(), help: 'JWKS URL for RS256/ES256 JWTs' },
+  apiKey: {
+    env: 'JOBSTREAM_API_KEY',
+    schema: z.string().min(8).optional(),
+    help: 'key for POST /api/v1/publish (unset: loopback only)',
+    secret: true,
+  },
+  authRequired: { env: 'AUTH_REQUIRED', schema: bool, default: 'false', help: 'demand credentials everywhere' },
+  corsOrigins: { env: 'CORS_ORIGINS', schema: list, default: '', help: 'comma-separated allowed origins' },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    default: 'info',
+    help: 'log level',
+  },
+  heartbeatIntervalMs: {
+    env: 'HEARTBEAT_INTERVAL_MS',
+    schema: int(50),
+    default: '30000',
+    help: 'heartbeat interval; a peer silent for two intervals is dropped',
+  },
+  maxPayloadBytes: {
+    env: 'MAX_PAYLOAD_BYTES',
+    schema: int(256),
+    default: '65536',
+    help: 'largest client frame or publish body',
+  },
+  sendBufferBytes: {
+    env: 'SEND_BUFFER_BYTES',
+    schema: int(1024),
+    default: '1048576',
+    help: 'most bytes queued for one connection before it is closed with 4008',
+  },
+  rateLimitPerSec: {
+    env: 'RATE_LIMIT_PER_SEC',
+    schema: int(1),
+    default: '50',
+    help: 'client messages per second (token bucket refill)',
+  },
+  rateLimitBurst: {
+    env: 'RATE_LIMIT_BURST',
+    schema: int(1),
+    default: '100',
+    help: 'client message burst; as many refusals again close with 1008',
+  },
+  maxConnections: {
+    env: 'MAX_CONNECTIONS',
+    schema: int(1),
+    default: '100000',
+    help: 'open connections before new ones are closed with 4029',
+  },
+  historySize: { env: 'HISTORY_SIZE', schema: int(0), default: '1000', help: 'events kept per topic' },
+  historyAgeMs: {
+    env: 'HISTORY_AGE_MS',
+    schema: int(1000),
+    default: '3600000',
+    help: 'how long events stay in history',
+  },
+} as const satisfies Record<
+  string,
+  { env: string; schema: z.ZodType; default?: string; help: string; secret?: boolean }
+>;
+
+type Settings = typeof settings;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+export type SettingName = keyof Settings;
+
+/** The flag that mirrors a setting: `--heartbeat-interval-ms`; the API key is `--api-key`. */
+export function flagOf(name: SettingName): string {
+  const env = settings[name].env.replace(/^JOBSTREAM_/, '');
+  return env.toLowerCase().replaceAll('_', '-');
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Builds the configuration from the environment and flags (flags win). A bad value throws a
+ * ConfigError naming the variable.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Readonly<Partial<Record<SettingName, string>>> = {},
+): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings) as [SettingName, Settings[SettingName]][]) {
+    const raw = flags[name] ?? nonEmpty(env[setting.env]) ?? ('default' in setting ? setting.default : undefined);
+    const parsed = (setting.schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      throw new ConfigError(`${setting.env} (--${flagOf(name)}) is invalid: ${why} (got ${JSON.stringify(raw)})`);
+    }
+    out[name] = parsed.data;
+  }
+  return out as Config;
+}
+
+/** The settings in force, secrets replaced, for the start-up log line. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, setting] of Object.entries(settings) as [SettingName, Settings[SettingName]][]) {
+    const value = config[name];
+    out[name] = 'secret' in setting && setting.secret && value !== undefined ? '(set)' : (value ?? null);
+  }
+  if (typeof out.databaseUrl === 'string') out.databaseUrl = out.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+  if (typeof out.redisUrl === 'string') out.redisUrl = out.redisUrl.replace(/\/\/[^@/]*@/, '//***@');
+  return out;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,28 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Who is on the other end of a connection or request. */
+export interface Principal {
+  readonly userId: string | null;
+  readonly role: string | null;
+}
+
+export const anonymous: Principal = { userId: null, role: null };
+
+/**
+ * Decides what a connection may read. The gateway is handed one; dialects never reach into the
+ * domain themselves.
+ */
+export interface Authorizer {
+  /** Who sent this upgrade or request; throws an AppError when credentials are present but bad. */
+  authenticate(request: { headers: IncomingHttpHeaders; url?: string | undefined }): Promise<Principal>;
+  /** Whether `principal` may read `topic`. */
+  canRead(principal: Principal, topic: string): Promise<boolean>;
+}
+
+/**
+ * Until users and tokens exist, every connection is anonymous and may read every topic.
+ */
+export const openAuthorizer: Authorizer = {
+  authenticate: () => Promise.resolve(anonymous),
+  canRead: () => Promise.resolve(true),
+};

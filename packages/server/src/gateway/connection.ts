@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { CloseCode } from '@jobstream/protocol';
+import type { Hub, SubscribeOptions, SubscribeResult } from '../hub/hub.js';
+import type { EventSink } from '../hub/subscription.js';
+import type { Subscription } from '../hub/subscription.js';
+import type { Flushable, FlushScheduler } from './flush-scheduler.js';
+import type { Transport } from './transport.js';
+
+export interface ConnectionOptions {
+  /** The endpoint's name, for statistics (`native`, `sse`, …). */
+  readonly endpoint: string;
+  /** Most bytes queued for one connection before it is cut off as a slow consumer. */
+  readonly sendBufferBytes: number;
+}
+
+/**
+ * One client connection, whatever its transport: a bounded queue of outgoing frames, flushed in one
+ * write per turn, and the topics it is subscribed to. A client that lets more than `sendBufferBytes`
+ * pile up is closed with 4008, so a slow reader costs bounded memory.
+ */
+export class Connection implements Flushable {
+  readonly id = randomUUID();
+  readonly endpoint: string;
+  flushState = 0;
+  /** Last time anything arrived from the peer (ms since epoch). */
+  lastSeen = Date.now();
+  readonly #transport: Transport;
+  readonly #scheduler: FlushScheduler;
+  readonly #hub: Hub;
+  readonly #limit: number;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #open = true;
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #onClose: (() => void)[] = [];
+
+  constructor(transport: Transport, scheduler: FlushScheduler, hub: Hub, options: ConnectionOptions) {
+    this.#transport = transport;
+    this.#scheduler = scheduler;
+    this.#hub = hub;
+    this.endpoint = options.endpoint;
+    this.#limit = options.sendBufferBytes;
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  get topics(): IterableIterator<string> {
+    return this.#subscriptions.keys();
+  }
+
+  has(topic: string): boolean {
+    return this.#subscriptions.has(topic);
+  }
+
+  get subscriptionCount(): number {
+    return this.#subscriptions.size;
+  }
+
+  /** Queues a frame. `urgent` frames skip ahead of bulk flushing (replies, small fan-outs). */
+  send(frame: Buffer, urgent = true): void {
+    if (!this.#open) return;
+    if (this.#pendingBytes + frame.length + this.#transport.buffered() > this.#limit) {
+      this.close(CloseCode.slowConsumer, 'slow consumer', false);
+      return;
+    }
+    this.#pending.push(frame);
+    this.#pendingBytes += frame.length;
+    this.#scheduler.schedule(this, urgent);
+  }
+
+  flush(): void {
+    const pending = this.#pending;
+    if (pending.length === 0 || !this.#open) return;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#transport.write(pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending));
+  }
+
+  /**
+   * Subscribes to a topic through the hub; a second subscribe to the same topic replaces the first.
+   * The caller announces the result, then calls `start()` to let replay and live events flow.
+   */
+  async subscribe(topic: string, sink: EventSink, options: SubscribeOptions): Promise<SubscribeResult> {
+    this.unsubscribe(topic);
+    const result = await this.#hub.subscribe(topic, sink, options);
+    if (!this.#open) {
+      this.#hub.unsubscribe(result.subscription);
+      return result;
+    }
+    this.unsubscribe(topic); // a concurrent subscribe to the same topic: the later one wins
+    this.#subscriptions.set(topic, result.subscription);
+    return result;
+  }
+
+  unsubscribe(topic: string): boolean {
+    const sub = this.#subscriptions.get(topic);
+    if (!sub) return false;
+    this.#subscriptions.delete(topic);
+    this.#hub.unsubscribe(sub);
+    return true;
+  }
+
+  onClose(listener: () => void): void {
+    this.#onClose.push(listener);
+  }
+
+  /** Closes the connection; with `flushFirst`, frames already queued are written before the close. */
+  close(code: number, reason: string, flushFirst = true): void {
+    if (!this.#open) return;
+    if (flushFirst) this.flush();
+    this.#transport.close(code, reason);
+    this.dispose();
+  }
+
+  terminate(): void {
+    if (!this.#open) return;
+    this.#transport.terminate();
+    this.dispose();
+  }
+
+  /** Releases everything the connection holds; called once the transport is gone. */
+  dispose(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    for (const sub of this.#subscriptions.values()) this.#hub.unsubscribe(sub);
+    this.#subscriptions.clear();
+    for (const listener of this.#onClose) listener();
+  }
+}

@@ -1,0 +1,133 @@
+import type { CanonicalEvent } from '@jobstream/protocol';
+import { ClientMessage, ErrorCode, Topic, type SubscribeMessage } from '@jobstream/protocol';
+import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
+import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
+import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
+import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+
+/** Most topics one native connection may subscribe to at once. */
+export const MAX_SUBSCRIPTIONS = 1000;
+
+/** The native `event` message, framed once per event for every `/ws` subscriber. */
+export const nativeEventFrame: FrameEncoder = (e: CanonicalEvent) =>
+  textFrame(
+    JSON.stringify({ type: 'event', topic: e.topic, seq: e.seq, event: e.type, ts: e.ts, data: e.data }),
+  );
+
+const appPing = jsonFrame({ type: 'ping' });
+const pong = jsonFrame({ type: 'pong' });
+
+/** The native protocol at `/ws`: docs/PROTOCOL.md. */
+export const nativeDialect: WsDialect = {
+  name: 'native',
+  match: (pathname) => (pathname === '/ws' || pathname === '/ws/' ? {} : null),
+  open: (context) => new NativeSession(context),
+};
+
+class NativeSession implements DialectSession {
+  readonly #ctx: DialectContext;
+
+  constructor(ctx: DialectContext) {
+    this.#ctx = ctx;
+    ctx.connection.send(
+      jsonFrame({
+        type: 'welcome',
+        connection_id: ctx.connection.id,
+        server_time: new Date().toISOString(),
+        heartbeat_ms: ctx.heartbeatMs,
+      }),
+    );
+  }
+
+  message(text: string): void {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.#error(ErrorCode.invalidJson, 'message is not valid JSON');
+      return;
+    }
+    const parsed = ClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      this.#error(ErrorCode.invalidMessage, describeInvalid(raw, parsed.error.issues));
+      return;
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'subscribe':
+        this.#subscribe(msg).catch((error: unknown) => {
+          const appError = toAppError(error);
+          this.#error(appError.code, appError.message, msg.topic);
+        });
+        return;
+      case 'unsubscribe':
+        this.#ctx.connection.unsubscribe(msg.topic);
+        this.#ctx.connection.send(jsonFrame({ type: 'unsubscribed', topic: msg.topic }));
+        return;
+      case 'ping':
+        this.#ctx.connection.send(pong);
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  rateLimited(): void {
+    this.#error(ErrorCode.rateLimited, 'too many messages: slow down');
+  }
+
+  heartbeat(): void {
+    // The ping frame makes browsers answer on their own; the message lets SDKs see the heartbeat.
+    this.#ctx.connection.send(pingFrame, false);
+    this.#ctx.connection.send(appPing, false);
+  }
+
+  async #subscribe(msg: SubscribeMessage): Promise<void> {
+    const { connection, authorizer, principal } = this.#ctx;
+    const isNew = !connection.has(msg.topic);
+    if (isNew && connection.subscriptionCount >= MAX_SUBSCRIPTIONS) {
+      throw new AppError(ErrorCode.tooManySubscriptions, `at most ${MAX_SUBSCRIPTIONS} topics per connection`);
+    }
+    if (!(await authorizer.canRead(principal, msg.topic))) {
+      throw new AppError(ErrorCode.forbidden, `not allowed to read ${msg.topic}`);
+    }
+    const sink = (event: HubEvent): void => {
+      const frame = event.frame(nativeEventFrame);
+      if (frame) connection.send(frame, event.fanout < 64);
+    };
+    const result = await connection.subscribe(msg.topic, sink, {
+      since: msg.since,
+      epoch: msg.epoch,
+      types: msg.types,
+    });
+    if (!connection.open) return;
+    connection.send(
+      jsonFrame({
+        type: 'subscribed',
+        topic: msg.topic,
+        seq: result.seq,
+        epoch: result.epoch,
+        recovered: result.recovered,
+      }),
+    );
+    result.start();
+  }
+
+  #error(code: string, message: string, ref?: string): void {
+    this.#ctx.connection.send(jsonFrame({ type: 'error', code, message, ...(ref ? { ref } : {}) }));
+  }
+}
+
+/** A plain sentence naming what is wrong with a client message. */
+function describeInvalid(
+  raw: unknown,
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'a message must be a JSON object';
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string') return 'a message needs a string "type"';
+  if (!['subscribe', 'unsubscribe', 'ping', 'pong'].includes(type)) return `unknown message type "${type}"`;
+  const topic = (raw as { topic?: unknown }).topic;
+  if (typeof topic === 'string' && !Topic.safeParse(topic).success) return `invalid topic "${topic.slice(0, 100)}"`;
+  return `invalid ${type}: ${describeFields(fieldErrors(issues))}`;
+}

@@ -1,0 +1,66 @@
+import type { Connection } from './connection.js';
+
+/**
+ * Every open connection of this node: counts per endpoint, the connection limit, and one heartbeat
+ * timer for all of them (a timer per socket would cost memory per idle connection).
+ */
+export class ConnectionRegistry {
+  readonly #connections = new Set<Connection>();
+  readonly #heartbeats = new Map<Connection, () => void>();
+  readonly #byEndpoint = new Map<string, number>();
+  readonly #maxConnections: number;
+  readonly #heartbeatMs: number;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(maxConnections: number, heartbeatMs: number) {
+    this.#maxConnections = maxConnections;
+    this.#heartbeatMs = heartbeatMs;
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  get full(): boolean {
+    return this.#connections.size >= this.#maxConnections;
+  }
+
+  /** Adds a connection; `heartbeat` runs every interval while the peer has been heard from lately. */
+  add(connection: Connection, heartbeat?: () => void): void {
+    this.#connections.add(connection);
+    if (heartbeat) this.#heartbeats.set(connection, heartbeat);
+    this.#byEndpoint.set(connection.endpoint, (this.#byEndpoint.get(connection.endpoint) ?? 0) + 1);
+    connection.onClose(() => this.#remove(connection));
+    this.#timer ??= setInterval(() => this.#beat(), this.#heartbeatMs);
+    this.#timer.unref();
+  }
+
+  byEndpoint(): Record<string, number> {
+    return Object.fromEntries(this.#byEndpoint);
+  }
+
+  all(): Iterable<Connection> {
+    return this.#connections;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #remove(connection: Connection): void {
+    if (!this.#connections.delete(connection)) return;
+    this.#heartbeats.delete(connection);
+    this.#byEndpoint.set(connection.endpoint, (this.#byEndpoint.get(connection.endpoint) ?? 1) - 1);
+    if (this.#connections.size === 0) this.stop();
+  }
+
+  /** A peer silent for two intervals is dropped; the others get their heartbeat. */
+  #beat(): void {
+    const silentSince = Date.now() - 2 * this.#heartbeatMs;
+    for (const [connection, heartbeat] of this.#heartbeats) {
+      if (connection.lastSeen < silentSince) connection.terminate();
+      else heartbeat();
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/** What the gateway core needs of a socket; the `ws` and SSE adapters implement it. */
+export interface Transport {
+  /** Writes already-framed bytes, as they are. */
+  write(chunk: Buffer): void;
+  /** Bytes written but not yet handed to the kernel. */
+  buffered(): number;
+  /** Ends the connection with a close code (WebSocket) or by ending the response (HTTP). */
+  close(code: number, reason: string): void;
+  /** Drops the connection at once, without a closing handshake. */
+  terminate(): void;
+}

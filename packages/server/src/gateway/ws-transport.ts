@@ -1,0 +1,35 @@
+import type { Socket } from 'node:net';
+import type { WebSocket } from 'ws';
+import type { Transport } from './transport.js';
+
+/**
+ * A `ws` socket as a Transport. Frames are written pre-framed straight to the TCP socket, so that one
+ * buffer serves every subscriber and several frames go out in one write. This is safe because
+ * permessage-deflate is off: `ws` itself then writes synchronously and never holds frames of its own.
+ */
+export class WsTransport implements Transport {
+  readonly #ws: WebSocket;
+  readonly #socket: Socket;
+
+  constructor(ws: WebSocket) {
+    this.#ws = ws;
+    // `ws` keeps the raw socket in `_socket`; it is the only internal we rely on.
+    this.#socket = (ws as unknown as { _socket: Socket })._socket;
+  }
+
+  write(chunk: Buffer): void {
+    if (this.#ws.readyState === this.#ws.OPEN) this.#socket.write(chunk);
+  }
+
+  buffered(): number {
+    return this.#socket.writableLength;
+  }
+
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#ws.terminate();
+  }
+}

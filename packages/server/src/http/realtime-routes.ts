@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ErrorCode, PublishRequest, Topic, TypeFilter } from '@jobstream/protocol';
+import type { Hub } from '../hub/hub.js';
+import { AppError, fieldErrors } from '../errors.js';
+import type { Authorizer } from '../gateway/authorizer.js';
+import type { FlushScheduler } from '../gateway/flush-scheduler.js';
+import { longPoll } from '../gateway/long-poll.js';
+import type { ConnectionRegistry } from '../gateway/registry.js';
+import { openSseStream, parseCursor } from '../gateway/sse-stream.js';
+import { requireApiKey } from './api-key.js';
+
+export interface RealtimeRouteDeps {
+  readonly hub: Hub;
+  readonly authorizer: Authorizer;
+  readonly registry: ConnectionRegistry;
+  readonly scheduler: FlushScheduler;
+  readonly apiKey: string | undefined;
+  readonly sendBufferBytes: number;
+  /** Aborts at shutdown, so that waiting long-polls answer at once. */
+  readonly shutdown: AbortSignal;
+}
+
+const commaList = <T extends z.ZodType>(item: T) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item).min(1).max(50));
+
+const SseQuery = z.object({
+  topics: commaList(Topic),
+  since: z.string().optional(),
+  types: commaList(TypeFilter).optional(),
+});
+
+const PollQuery = z.object({
+  topic: Topic,
+  since: z.coerce.number().int().min(0).optional(),
+  epoch: z.string().max(100).optional(),
+  timeout: z.coerce.number().min(0).max(60).default(25),
+  types: commaList(TypeFilter).optional(),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const fields = fieldErrors(result.error.issues);
+    throw new AppError(ErrorCode.invalidMessage, `invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+  }
+  return result.data;
+}
+
+/** Publish, Server-Sent Events and long-poll: the native protocol over plain HTTP. */
+export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRouteDeps): void {
+  app.post('/api/v1/publish', async (request) => {
+    requireApiKey(request, deps.apiKey);
+    const body = parse(PublishRequest, request.body);
+    const header = request.headers['idempotency-key'];
+    const outcome = await deps.hub.publish({
+      topic: body.topic,
+      type: body.type,
+      data: body.data,
+      idempotencyKey: body.idempotency_key ?? (typeof header === 'string' ? header : undefined),
+    });
+    return { topic: outcome.topic, seq: outcome.seq };
+  });
+
+  app.get('/api/v1/events', async (request, reply) => {
+    const query = parse(SseQuery, request.query);
+    const since = new Map<string, number>();
+    const only = query.topics.length === 1 ? query.topics[0] : undefined;
+    // `?since=5` for a single topic, or a cursor; Last-Event-ID (set by EventSource on reconnect) wins.
+    if (query.since !== undefined && only !== undefined && /^\d+$/.test(query.since)) since.set(only, Number(query.since));
+    for (const [t, s] of parseCursor(query.since)) since.set(t, s);
+    const lastEventId = request.headers['last-event-id'];
+    for (const [t, s] of parseCursor(typeof lastEventId === 'string' ? lastEventId : undefined)) since.set(t, s);
+    const principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
+    reply.hijack();
+    try {
+      await openSseStream(request.raw, reply.raw, principal, { topics: query.topics, since, types: query.types }, deps);
+    } catch (error) {
+      if (reply.raw.headersSent) {
+        reply.raw.destroy();
+        return;
+      }
+      const appError = error instanceof AppError ? error : new AppError(ErrorCode.internal, 'internal error');
+      reply.raw.writeHead(appError.httpStatus, { 'content-type': 'application/json' });
+      reply.raw.end(JSON.stringify({ error: { code: appError.code, message: appError.message } }));
+    }
+  });
+
+  app.get('/api/v1/events/poll', async (request, reply) => {
+    const query = parse(PollQuery, request.query);
+    const principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
+    if (!(await deps.authorizer.canRead(principal, query.topic))) {
+      throw new AppError(ErrorCode.forbidden, `not allowed to read ${query.topic}`);
+    }
+    const left = new AbortController();
+    reply.raw.on('close', () => left.abort());
+    const signal = AbortSignal.any([left.signal, deps.shutdown]);
+    return longPoll(
+      deps.hub,
+      { topic: query.topic, since: query.since, epoch: query.epoch, types: query.types, timeoutMs: query.timeout * 1000 },
+      signal,
+    );
+  });
+}

@@ -1,0 +1,130 @@
+import type { CanonicalEvent } from '@jobstream/protocol';
+import type { Broker, PublishInput, PublishOutcome } from './broker.js';
+import { HubEvent } from './hub-event.js';
+import { Subscription, type EventSink } from './subscription.js';
+import { typeMatcher } from './type-filter.js';
+
+export interface SubscribeOptions {
+  /** Replay every event after this seq before going live. */
+  readonly since?: number | undefined;
+  /** The epoch `since` belongs to; another epoch means nothing can be replayed. */
+  readonly epoch?: string | undefined;
+  /** Event types to deliver: exact names or prefixes ending in `.`. */
+  readonly types?: readonly string[] | undefined;
+}
+
+export interface SubscribeResult {
+  readonly subscription: Subscription;
+  /** The topic's latest seq when the subscription was made. */
+  readonly seq: number;
+  readonly epoch: string;
+  /** true when `since` was given and every event after it is replayed. */
+  readonly recovered: boolean;
+  /** Delivers the replay and the events held meanwhile, then goes live. Call after announcing it. */
+  readonly start: () => void;
+}
+
+export interface HubStats {
+  readonly localTopics: number;
+  readonly subscriptions: number;
+  readonly published: number;
+  readonly delivered: number;
+}
+
+/**
+ * Orders events per topic (through the broker) and fans them out to local subscriptions.
+ * Knows nothing of connections or wire formats.
+ */
+export class Hub {
+  readonly #broker: Broker;
+  readonly #topics = new Map<string, Set<Subscription>>();
+  /** Resolves once the broker delivers the topic's live events here; shared by concurrent subscribers. */
+  readonly #watching = new Map<string, Promise<void>>();
+  #subscriptions = 0;
+  #published = 0;
+  #delivered = 0;
+
+  constructor(broker: Broker) {
+    this.#broker = broker;
+    broker.setListener((event) => this.#dispatch(event));
+  }
+
+  async publish(input: PublishInput): Promise<PublishOutcome> {
+    const outcome = await this.#broker.publish(input);
+    if (!outcome.duplicate) this.#published++;
+    return outcome;
+  }
+
+  /**
+   * Subscribes `sink` to `topic`. Live events are held from this call on, history is read, and
+   * `start()` on the result hands over replay then live events with no gap and no duplicate.
+   */
+  async subscribe(
+    topic: string,
+    sink: EventSink,
+    options: SubscribeOptions = {},
+  ): Promise<SubscribeResult> {
+    const subscription = new Subscription(topic, sink, typeMatcher(options.types));
+    let subs = this.#topics.get(topic);
+    if (!subs) {
+      subs = new Set();
+      this.#topics.set(topic, subs);
+      this.#watching.set(topic, this.#broker.watch(topic));
+    }
+    subs.add(subscription);
+    this.#subscriptions++;
+    try {
+      await this.#watching.get(topic);
+      const { since, epoch: clientEpoch } = options;
+      const read = await this.#broker.history(topic, since);
+      const epochOk = clientEpoch === undefined || clientEpoch === read.epoch;
+      const recovered = since !== undefined && epochOk && read.events !== null;
+      const replay = recovered ? (read.events ?? []) : [];
+      const fromSeq = recovered ? (since ?? 0) : read.seq;
+      return {
+        subscription,
+        seq: read.seq,
+        epoch: read.epoch,
+        recovered,
+        start: () => subscription.start(fromSeq, replay),
+      };
+    } catch (error) {
+      this.unsubscribe(subscription);
+      throw error;
+    }
+  }
+
+  unsubscribe(subscription: Subscription): void {
+    if (subscription.closed) return;
+    subscription.close();
+    const subs = this.#topics.get(subscription.topic);
+    if (!subs?.delete(subscription)) return;
+    this.#subscriptions--;
+    if (subs.size === 0) {
+      this.#topics.delete(subscription.topic);
+      this.#watching.delete(subscription.topic);
+      this.#broker.unwatch(subscription.topic);
+    }
+  }
+
+  history(topic: string, since: number | undefined): ReturnType<Broker['history']> {
+    return this.#broker.history(topic, since);
+  }
+
+  stats(): HubStats {
+    return {
+      localTopics: this.#topics.size,
+      subscriptions: this.#subscriptions,
+      published: this.#published,
+      delivered: this.#delivered,
+    };
+  }
+
+  #dispatch(event: CanonicalEvent): void {
+    const subs = this.#topics.get(event.topic);
+    if (!subs) return;
+    const hubEvent = new HubEvent(event, subs.size);
+    this.#delivered += subs.size;
+    for (const sub of subs) sub.offer(hubEvent);
+  }
+}

@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createJobstream, type Jobstream } from '../../src/server.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly server: Jobstream;
+  readonly config: Config;
+}
+
+/** A real Jobstream on an ephemeral loopback port, closed when the test ends. */
+export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
+  const server = createJobstream(config, createLogger(config.logLevel));
+  const url = await server.listen();
+  t.after(() => server.close());
+  return { url, wsUrl: url.replace(/^http/, 'ws'), server, config };
+}
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Resident memory of the server process, from /proc. */
+  rssBytes(): Promise<number>;
+}
+
+const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+
+/** `jobstream serve` as a child process on an ephemeral port, killed when the test ends. */
+export async function spawnServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 15 s')), 15_000);
+    lines.on('line', (line) => {
+      const parsed = JSON.parse(line) as { msg?: string; address?: string };
+      if (parsed.msg === 'jobstream listening' && parsed.address) {
+        clearTimeout(timer);
+        resolve(parsed.address);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    child,
+    async rssBytes() {
+      const { readFile } = await import('node:fs/promises');
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return Number(kb) * 1024;
+    },
+  };
+}
+
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  child.kill(signal);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
