@@ -5,16 +5,14 @@
 import type { ChildProcess } from 'node:child_process';
 
 /** A map of call name → argument and result types, shared by both sides. */
-export type CallMap = Record<string, { args: unknown; result: unknown }>;
+export type CallMap<M> = { [K in keyof M]: { args: unknown; result: unknown } };
 
 interface Request {
   id: number;
   cmd: string;
   args: unknown;
 }
-type Response =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: string };
+type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 export interface PushEvent {
   event: string;
   data: unknown;
@@ -24,7 +22,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-export class RpcClient<M extends CallMap> {
+export class RpcClient<M extends CallMap<M>> {
   private nextId = 1;
   private pending = new Map<
     number,
@@ -42,19 +40,15 @@ export class RpcClient<M extends CallMap> {
     });
   }
 
-  call<K extends keyof M & string>(
-    cmd: K,
-    args: M[K]['args'],
-    timeoutMs: number,
-  ): Promise<M[K]['result']> {
+  call<K extends keyof M & string>(cmd: K, args: M[K]['args'], timeoutMs: number): Promise<M[K]['result']> {
     const id = this.nextId++;
     return new Promise<M[K]['result']>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new Error(`${this.name}: ${cmd} timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      // The result crosses IPC as plain JSON; both sides compile against the same CallMap.
-      this.pending.set(id, { resolve: (v) => resolve(v as M[K]['result']), reject, timer });
+      // The result crosses IPC as plain JSON; both sides compile against the same call map.
+      this.pending.set(id, { resolve, reject, timer });
       const req: Request = { id, cmd, args };
       if (!this.child.connected) {
         this.settle(id);
@@ -95,12 +89,12 @@ export class RpcClient<M extends CallMap> {
   }
 }
 
-export type Handlers<M extends CallMap> = {
+export type Handlers<M extends CallMap<M>> = {
   [K in keyof M]: (args: M[K]['args']) => Promise<M[K]['result']> | M[K]['result'];
 };
 
 /** Child side: answer calls from the parent; exit when the parent goes away. */
-export function serveRpc<M extends CallMap>(handlers: Handlers<M>): void {
+export function serveRpc<M extends CallMap<M>>(handlers: Handlers<M>): void {
   if (!process.send) throw new Error('must be started with child_process.fork');
   process.on('disconnect', () => process.exit(0));
   process.on('message', (msg: unknown) => {

@@ -139,6 +139,8 @@ const openWs: Opener = (opts, hooks) =>
       if (typeof msg !== 'object' || msg === null) return;
       const m = msg as { type?: unknown; topic?: unknown; code?: unknown; message?: unknown };
       if (m.type === 'subscribed' && typeof m.topic === 'string') acks.get(m.topic)?.ok();
+      // Jobstream drops peers silent for two heartbeats; idle clients answer its pings.
+      else if (m.type === 'ping') ws.send('{"type":"pong"}');
       else if (m.type === 'error') {
         const text = `server error ${String(m.code)}: ${String(m.message)}`;
         hooks.onError(text);
@@ -158,7 +160,8 @@ const openWs: Opener = (opts, hooks) =>
       if (!opened) {
         clearTimeout(timer);
         reject(new Error(`closed ${code} before first message`));
-      } else if (!closing) hooks.onUnexpectedClose(`ws ${code}${reason.length ? ` ${reason.toString()}` : ''}`);
+      } else if (!closing)
+        hooks.onUnexpectedClose(`ws ${code}${reason.length ? ` ${reason.toString()}` : ''}`);
     });
   });
 

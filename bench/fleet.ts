@@ -5,7 +5,14 @@ import { RpcClient } from './child-rpc.js';
 import { forkBench, stopChild } from './children.js';
 import { Histogram } from './histogram.js';
 import type { ChildProcess } from 'node:child_process';
-import type { ConnectArgs, Counts, LoadgenCalls, LoadgenReport, PublisherCalls, TopicPlan } from './ipc-messages.js';
+import type {
+  ConnectArgs,
+  Counts,
+  LoadgenCalls,
+  LoadgenReport,
+  PublisherCalls,
+  TopicPlan,
+} from './ipc-messages.js';
 import type { RunningServer } from './server-process.js';
 
 /** Keep each child well under the 20,000 open-file limit. */
@@ -51,7 +58,7 @@ export class Fleet {
     return Math.max(min, Math.ceil(total / CONNS_PER_LOADGEN));
   }
 
-  all<K extends keyof LoadgenCalls & string>(
+  all<K extends keyof LoadgenCalls>(
     cmd: K,
     args: LoadgenCalls[K]['args'],
     timeoutMs = CALL_TIMEOUT_MS,
@@ -147,7 +154,10 @@ function mergeReports(rs: LoadgenReport[]): FleetReport {
   };
 }
 
-export async function startPublisher(): Promise<{ rpc: RpcClient<PublisherCalls>; stop: () => Promise<void> }> {
+export async function startPublisher(): Promise<{
+  rpc: RpcClient<PublisherCalls>;
+  stop: () => Promise<void>;
+}> {
   const child = forkBench(new URL('./publisher.ts', import.meta.url));
   const rpc = new RpcClient<PublisherCalls>(child, 'publisher');
   // Wait until the child answers (an unknown command still proves it is listening).

@@ -55,7 +55,7 @@ export interface LoadgenReport extends Counts {
 
 type Empty = Record<string, never>;
 
-export type LoadgenCalls = {
+export interface LoadgenCalls {
   connect: { args: ConnectArgs; result: ConnectResult };
   /** zero counters and histograms */
   reset: { args: Empty; result: null };
@@ -66,7 +66,7 @@ export type LoadgenCalls = {
   /** push a 'progress' event with Counts every periodMs (0 stops) */
   progress: { args: { periodMs: number }; result: null };
   closeAll: { args: Empty; result: null };
-};
+}
 
 export interface PublishTarget {
   baseUrl: string;
@@ -86,7 +86,7 @@ export interface PublishStats {
   elapsedMs: number;
 }
 
-export type PublisherCalls = {
+export interface PublisherCalls {
   /** publish to one topic as fast as accepted, within credit; returns at once */
   saturate: { args: PublishTarget & { topic: string; maxMs: number; credit: number }; result: null };
   /** raise the number of events saturate may have sent in total */
@@ -101,4 +101,4 @@ export type PublisherCalls = {
     };
     result: PublishStats;
   };
-};
+}

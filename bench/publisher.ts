@@ -74,7 +74,8 @@ class Poster {
   }
 
   private noteError(msg: string) {
-    if (this.stats.errors.length < MAX_ERRORS && !this.stats.errors.includes(msg)) this.stats.errors.push(msg);
+    if (this.stats.errors.length < MAX_ERRORS && !this.stats.errors.includes(msg))
+      this.stats.errors.push(msg);
   }
 
   close() {
@@ -94,16 +95,14 @@ function startSaturate(args: PublisherCalls['saturate']['args']) {
   const deadline = performance.now() + args.maxMs;
   const t0 = performance.now();
   let stopped = false;
-  let sent = 0;
   credit = args.credit;
   const worker = async () => {
     while (!stopped && performance.now() < deadline) {
-      if (sent >= credit) {
+      if (stats.ok + poster.inflight >= credit) {
         // Clients are behind: wait for more credit (or re-check shortly).
         await Promise.race([new Promise<void>((r) => creditWaiters.add(r)), sleep(20)]);
         continue;
       }
-      sent++;
       if (!(await poster.post(args.topic, `{"t":${stamp()}}`))) await sleep(5);
     }
   };

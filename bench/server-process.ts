@@ -18,6 +18,8 @@ export interface ServerSpec {
   args: string[];
   /** path of the client endpoint */
   clientPath: string;
+  /** extra environment on top of the common one */
+  env?: Record<string, string>;
 }
 
 export const SERVERS: Record<ServerName, ServerSpec> = {
@@ -27,6 +29,8 @@ export const SERVERS: Record<ServerName, ServerSpec> = {
     client: 'ws',
     args: ['--import', 'tsx', 'packages/server/src/cli.ts', 'serve'],
     clientPath: '/ws',
+    // Keep the bench's store away from the developer's ./data (.bench/ is gitignored).
+    env: { DATABASE_URL: 'sqlite:.bench/jobstream-bench.db' },
   },
   bare: {
     name: 'bare',
@@ -53,6 +57,7 @@ export interface RunningServer {
   pid: number;
   baseUrl: string;
   clientUrl: string;
+  apiKey: string;
   /** log lines at warn level or above, or anything on stderr (first MAX_KEPT_LINES) */
   notable: string[];
   notableCount: number;
@@ -115,6 +120,7 @@ export async function startServer(spec: ServerSpec, root: string, apiKey: string
       JOBSTREAM_API_KEY: apiKey,
       LOG_LEVEL: 'warn',
       MAX_CONNECTIONS: '30000',
+      ...spec.env,
     },
   });
   const notable: string[] = [];
@@ -150,6 +156,7 @@ export async function startServer(spec: ServerSpec, root: string, apiKey: string
     spec,
     pid,
     baseUrl,
+    apiKey,
     // socket.io-client takes the http origin and upgrades itself.
     clientUrl: spec.client === 'socketio' ? baseUrl : `ws://${HOST}:${port}${spec.clientPath}`,
     notable,

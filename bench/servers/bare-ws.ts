@@ -43,7 +43,7 @@ wss.on('connection', (ws) => {
   ws.on('message', (raw) => {
     let msg: { type?: unknown; topic?: unknown };
     try {
-      msg = JSON.parse(String(raw)) as typeof msg;
+      msg = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : '') as typeof msg;
     } catch {
       return;
     }
@@ -53,7 +53,15 @@ wss.on('connection', (ws) => {
     if (!subs) topics.set(topic, (subs = new Set()));
     subs.add(ws);
     mine.add(topic);
-    ws.send(JSON.stringify({ type: 'subscribed', topic, seq: seqs.get(topic) ?? 0, epoch: 'bare', recovered: false }));
+    ws.send(
+      JSON.stringify({
+        type: 'subscribed',
+        topic,
+        seq: seqs.get(topic) ?? 0,
+        epoch: 'bare',
+        recovered: false,
+      }),
+    );
   });
   ws.on('close', () => {
     for (const t of mine) {

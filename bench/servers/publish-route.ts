@@ -24,7 +24,8 @@ export function publishRoute(apiKey: string, onPublish: (e: Published) => number
   const expected = `Bearer ${apiKey}`;
   return (req, res) => {
     if (req.method === 'GET' && req.url === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || req.url !== '/api/v1/publish') return reply(res, 404, { error: 'not_found' });
+    if (req.method !== 'POST' || req.url !== '/api/v1/publish')
+      return reply(res, 404, { error: 'not_found' });
     if (req.headers.authorization !== expected) return reply(res, 401, { error: 'unauthorized' });
     const chunks: Buffer[] = [];
     let size = 0;

@@ -12,7 +12,14 @@ const server = http.createServer(
   publishRoute(apiKey, ({ topic, type, data }) => {
     const seq = (seqs.get(topic) ?? 0) + 1;
     seqs.set(topic, seq);
-    io.to(topic).emit('event', { type: 'event', topic, seq, event: type, ts: new Date().toISOString(), data });
+    io.to(topic).emit('event', {
+      type: 'event',
+      topic,
+      seq,
+      event: type,
+      ts: new Date().toISOString(),
+      data,
+    });
     return seq;
   }),
 );

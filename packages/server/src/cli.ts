@@ -33,7 +33,7 @@ async function serve(args: string[]): Promise<void> {
   }
   const flags: Partial<Record<SettingName, string>> = {};
   for (const name of names) {
-    const value = values[flagOf(name)];
+    const value = (values as Record<string, string | boolean | undefined>)[flagOf(name)];
     if (typeof value === 'string') flags[name] = value;
   }
   const config = loadConfig(process.env, flags);
@@ -75,10 +75,15 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ConfigError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+  if (
+    error instanceof ConfigError ||
+    (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+  ) {
     process.stderr.write(`jobstream: ${error.message}\n`);
     process.exit(2);
   }
-  process.stderr.write(`jobstream: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `jobstream: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -8,9 +8,12 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const list = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 export const settings = {
   port: { env: 'PORT', schema: int(0, 65535), default: '8000', help: 'HTTP port' },
@@ -23,10 +26,18 @@ export const settings = {
   },
   redisUrl: {
     env: 'REDIS_URL',
-    schema: z.string().regex(/^rediss?:\/\//, 'must start with redis://').optional(),
+    schema: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis://')
+      .optional(),
     help: 'Redis for the broker and work queue of a cluster (unset: embedded)',
   },
-  jwtSecret: { env: 'JWT_SECRET', schema: z.string().min(16).optional(), help: 'HS256 secret for JWTs', secret: true },
+  jwtSecret: {
+    env: 'JWT_SECRET',
+    schema: z.string().min(16).optional(),
+    help: 'HS256 secret for JWTs',
+    secret: true,
+  },
   jwtJwksUrl: { env: 'JWT_JWKS_URL', schema: z.url().optional(), help: 'JWKS URL for RS256/ES256 JWTs' },
   apiKey: {
     env: 'JOBSTREAM_API_KEY',
@@ -34,7 +45,12 @@ export const settings = {
     help: 'key for POST /api/v1/publish (unset: loopback only)',
     secret: true,
   },
-  authRequired: { env: 'AUTH_REQUIRED', schema: bool, default: 'false', help: 'demand credentials everywhere' },
+  authRequired: {
+    env: 'AUTH_REQUIRED',
+    schema: bool,
+    default: 'false',
+    help: 'demand credentials everywhere',
+  },
   corsOrigins: { env: 'CORS_ORIGINS', schema: list, default: '', help: 'comma-separated allowed origins' },
   logLevel: {
     env: 'LOG_LEVEL',
@@ -114,11 +130,14 @@ export function loadConfig(
 ): Config {
   const out: Record<string, unknown> = {};
   for (const [name, setting] of Object.entries(settings) as [SettingName, Settings[SettingName]][]) {
-    const raw = flags[name] ?? nonEmpty(env[setting.env]) ?? ('default' in setting ? setting.default : undefined);
+    const raw =
+      flags[name] ?? nonEmpty(env[setting.env]) ?? ('default' in setting ? setting.default : undefined);
     const parsed = (setting.schema as z.ZodType).safeParse(raw);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => i.message).join('; ');
-      throw new ConfigError(`${setting.env} (--${flagOf(name)}) is invalid: ${why} (got ${JSON.stringify(raw)})`);
+      throw new ConfigError(
+        `${setting.env} (--${flagOf(name)}) is invalid: ${why} (got ${JSON.stringify(raw)})`,
+      );
     }
     out[name] = parsed.data;
   }

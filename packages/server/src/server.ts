@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { CloseCode } from '@jobstream/protocol';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
@@ -32,20 +32,23 @@ export interface Jobstream {
 
 export interface JobstreamOptions {
   readonly authorizer?: Authorizer;
+  /** A broker to use instead of the one the configuration names (tests wrap one to widen races). */
+  readonly broker?: Broker;
 }
 
 /** Builds a Jobstream node from its configuration: the hub, the gateway and the HTTP routes. */
 export function createJobstream(config: Config, logger: Logger, options: JobstreamOptions = {}): Jobstream {
-  const broker = createBroker(config);
+  const broker = options.broker ?? createBroker(config);
   const hub = new Hub(broker);
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const authorizer = options.authorizer ?? openAuthorizer;
   const shutdown = new AbortController();
 
+  // Fastify's own request lines would log every call; it speaks only of warnings and errors.
+  const fastifyLogger: FastifyBaseLogger = logger.child({}, { level: 'warn' });
   const app = Fastify({
-    // Fastify's own request lines would log every call; it speaks only of warnings and errors.
-    loggerInstance: logger.child({}, { level: 'warn' }),
+    loggerInstance: fastifyLogger,
     bodyLimit: config.maxPayloadBytes,
     forceCloseConnections: 'idle',
   });
@@ -96,7 +99,8 @@ export function createJobstream(config: Config, logger: Logger, options: Jobstre
       closing ??= (async () => {
         gateway.close();
         shutdown.abort();
-        for (const connection of [...registry.all()]) connection.close(CloseCode.goingAway, 'server shutting down');
+        for (const connection of [...registry.all()])
+          connection.close(CloseCode.goingAway, 'server shutting down');
         registry.stop();
         await app.close();
         await broker.close();

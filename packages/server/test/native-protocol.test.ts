@@ -13,9 +13,16 @@ test('welcome, subscribe, live events in order, unsubscribe, ping', async (t) =>
   assert.ok(!Number.isNaN(Date.parse(String(welcome.server_time))));
 
   const subscribed = await client.subscribe('postings');
-  assert.deepEqual({ ...subscribed, epoch: undefined }, {
-    type: 'subscribed', topic: 'postings', seq: 0, epoch: undefined, recovered: false,
-  });
+  assert.deepEqual(
+    { ...subscribed, epoch: undefined },
+    {
+      type: 'subscribed',
+      topic: 'postings',
+      seq: 0,
+      epoch: undefined,
+      recovered: false,
+    },
+  );
   assert.equal(typeof subscribed.epoch, 'string');
 
   for (let i = 1; i <= 3; i++) {
@@ -24,7 +31,14 @@ test('welcome, subscribe, live events in order, unsubscribe, ping', async (t) =>
   }
   await client.next('event', (m) => m.seq === 3);
   const events = client.events('postings');
-  assert.deepEqual(events.map((e) => [e.seq, e.event, (e.data as { n: number }).n]), [[1, 'posting.created', 1], [2, 'posting.created', 2], [3, 'posting.created', 3]]);
+  assert.deepEqual(
+    events.map((e) => [e.seq, e.event, (e.data as { n: number }).n]),
+    [
+      [1, 'posting.created', 1],
+      [2, 'posting.created', 2],
+      [3, 'posting.created', 3],
+    ],
+  );
   assert.ok(!Number.isNaN(Date.parse(String(events[0]!.ts))));
 
   const pong = client.upcoming('pong');
@@ -50,8 +64,14 @@ test('events go only to the subscribers of their topic', async (t) => {
   await a.next('event');
   await b.next('event');
   await sleep(50);
-  assert.deepEqual(a.events().map((e) => e.topic), ['work:1']);
-  assert.deepEqual(b.events().map((e) => e.topic), ['work:2']);
+  assert.deepEqual(
+    a.events().map((e) => e.topic),
+    ['work:1'],
+  );
+  assert.deepEqual(
+    b.events().map((e) => e.topic),
+    ['work:2'],
+  );
 });
 
 test('types filters replay and live events by exact name and prefix', async (t) => {
@@ -63,8 +83,17 @@ test('types filters replay and live events by exact name and prefix', async (t) 
   for (const type of types) await publish(url, { topic: 'queue', type, data: {} });
   await client.next('event', (m) => m.seq === 10);
   assert.deepEqual(
-    client.events().map((e) => `${e.seq}:${e.event}`),
-    ['1:work.created', '3:work.progress', '4:scrape.started', '5:work.completed', '6:work.created', '8:work.progress', '9:scrape.started', '10:work.completed'],
+    client.events().map((e) => `${Number(e.seq)}:${String(e.event)}`),
+    [
+      '1:work.created',
+      '3:work.progress',
+      '4:scrape.started',
+      '5:work.completed',
+      '6:work.created',
+      '8:work.progress',
+      '9:scrape.started',
+      '10:work.completed',
+    ],
   );
 });
 

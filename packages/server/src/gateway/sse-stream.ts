@@ -100,7 +100,11 @@ export async function openSseStream(
     const rest = [...cursor].map(([t, s]) => `,${t}@${s}`).join('');
     cursor.set(e.topic, e.seq);
     const body = event.frame(sseBody);
-    if (body) connection.send(Buffer.concat([Buffer.from(`id: ${e.topic}@${e.seq}${rest}\n`), body]), event.fanout < 64);
+    if (body)
+      connection.send(
+        Buffer.concat([Buffer.from(`id: ${e.topic}@${e.seq}${rest}\n`), body]),
+        event.fanout < 64,
+      );
   };
   for (const topic of request.topics) {
     if (!connection.open) return;

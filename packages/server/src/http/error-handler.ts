@@ -17,7 +17,13 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.status(appError.httpStatus).send(errorBody(appError));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody(new AppError(ErrorCode.notFound, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`))),
+    reply
+      .status(404)
+      .send(
+        errorBody(
+          new AppError(ErrorCode.notFound, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+        ),
+      ),
   );
 }
 

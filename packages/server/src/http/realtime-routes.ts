@@ -21,10 +21,15 @@ export interface RealtimeRouteDeps {
   readonly shutdown: AbortSignal;
 }
 
-const commaList = <T extends z.ZodType>(item: T) =>
+const commaList = (item: z.ZodString) =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item).min(1).max(50));
 
 const SseQuery = z.object({
@@ -45,7 +50,11 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const fields = fieldErrors(result.error.issues);
-    throw new AppError(ErrorCode.invalidMessage, `invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`, { fields });
+    throw new AppError(
+      ErrorCode.invalidMessage,
+      `invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join('; ')}`,
+      { fields },
+    );
   }
   return result.data;
 }
@@ -70,14 +79,22 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
     const since = new Map<string, number>();
     const only = query.topics.length === 1 ? query.topics[0] : undefined;
     // `?since=5` for a single topic, or a cursor; Last-Event-ID (set by EventSource on reconnect) wins.
-    if (query.since !== undefined && only !== undefined && /^\d+$/.test(query.since)) since.set(only, Number(query.since));
+    if (query.since !== undefined && only !== undefined && /^\d+$/.test(query.since))
+      since.set(only, Number(query.since));
     for (const [t, s] of parseCursor(query.since)) since.set(t, s);
     const lastEventId = request.headers['last-event-id'];
-    for (const [t, s] of parseCursor(typeof lastEventId === 'string' ? lastEventId : undefined)) since.set(t, s);
+    for (const [t, s] of parseCursor(typeof lastEventId === 'string' ? lastEventId : undefined))
+      since.set(t, s);
     const principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
     reply.hijack();
     try {
-      await openSseStream(request.raw, reply.raw, principal, { topics: query.topics, since, types: query.types }, deps);
+      await openSseStream(
+        request.raw,
+        reply.raw,
+        principal,
+        { topics: query.topics, since, types: query.types },
+        deps,
+      );
     } catch (error) {
       if (reply.raw.headersSent) {
         reply.raw.destroy();
@@ -100,7 +117,13 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
     const signal = AbortSignal.any([left.signal, deps.shutdown]);
     return longPoll(
       deps.hub,
-      { topic: query.topic, since: query.since, epoch: query.epoch, types: query.types, timeoutMs: query.timeout * 1000 },
+      {
+        topic: query.topic,
+        since: query.since,
+        epoch: query.epoch,
+        types: query.types,
+        timeoutMs: query.timeout * 1000,
+      },
       signal,
     );
   });

@@ -13,7 +13,11 @@ export interface StatusRouteDeps {
 /** Health and statistics. */
 export function registerStatusRoutes(app: FastifyInstance, deps: StatusRouteDeps): void {
   const started = Date.now();
-  const health = () => ({ status: 'ok', version: deps.version, uptime_s: Math.round((Date.now() - started) / 1000) });
+  const health = () => ({
+    status: 'ok',
+    version: deps.version,
+    uptime_s: Math.round((Date.now() - started) / 1000),
+  });
   app.get('/health', health);
   app.get('/api/v1/health', health);
 

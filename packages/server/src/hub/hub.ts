@@ -59,11 +59,7 @@ export class Hub {
    * Subscribes `sink` to `topic`. Live events are held from this call on, history is read, and
    * `start()` on the result hands over replay then live events with no gap and no duplicate.
    */
-  async subscribe(
-    topic: string,
-    sink: EventSink,
-    options: SubscribeOptions = {},
-  ): Promise<SubscribeResult> {
+  async subscribe(topic: string, sink: EventSink, options: SubscribeOptions = {}): Promise<SubscribeResult> {
     const subscription = new Subscription(topic, sink, typeMatcher(options.types));
     let subs = this.#topics.get(topic);
     if (!subs) {

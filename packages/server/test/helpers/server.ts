@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { createJobstream, type Jobstream } from '../../src/server.js';
+import { createJobstream, type Jobstream, type JobstreamOptions } from '../../src/server.js';
 
 export interface TestServer {
   readonly url: string;
@@ -15,9 +15,13 @@ export interface TestServer {
 }
 
 /** A real Jobstream on an ephemeral loopback port, closed when the test ends. */
-export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  t: TestContext,
+  env: Record<string, string> = {},
+  options: JobstreamOptions = {},
+): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const server = createJobstream(config, createLogger(config.logLevel));
+  const server = createJobstream(config, createLogger(config.logLevel), options);
   const url = await server.listen();
   t.after(() => server.close());
   return { url, wsUrl: url.replace(/^http/, 'ws'), server, config };
@@ -35,13 +39,13 @@ const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 /** `jobstream serve` as a child process on an ephemeral port, killed when the test ends. */
 export async function spawnServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start within 15 s')), 15_000);
     lines.on('line', (line) => {
@@ -65,7 +69,10 @@ export async function spawnServer(t: TestContext, env: Record<string, string> = 
   };
 }
 
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+): Promise<number | null> {
   if (child.exitCode !== null) return child.exitCode;
   child.kill(signal);
   const [code] = (await once(child, 'exit')) as [number | null];

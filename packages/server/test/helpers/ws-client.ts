@@ -50,7 +50,10 @@ export class TestClient {
     const seen = this.received.find(matchAll);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${type} message within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.#waiters.push({
         match: matchAll,
         resolve: (m) => {
@@ -64,7 +67,10 @@ export class TestClient {
   /** Waits for a message arriving from now on (ignores what was already received). */
   upcoming(type: string, match: (m: Message) => boolean = () => true, timeoutMs = 5000): Promise<Message> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no new ${type} message within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no new ${type} message within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.#waiters.push({
         match: (m) => m.type === type && match(m),
         resolve: (m) => {

@@ -86,7 +86,10 @@ class NativeSession implements DialectSession {
     const { connection, authorizer, principal } = this.#ctx;
     const isNew = !connection.has(msg.topic);
     if (isNew && connection.subscriptionCount >= MAX_SUBSCRIPTIONS) {
-      throw new AppError(ErrorCode.tooManySubscriptions, `at most ${MAX_SUBSCRIPTIONS} topics per connection`);
+      throw new AppError(
+        ErrorCode.tooManySubscriptions,
+        `at most ${MAX_SUBSCRIPTIONS} topics per connection`,
+      );
     }
     if (!(await authorizer.canRead(principal, msg.topic))) {
       throw new AppError(ErrorCode.forbidden, `not allowed to read ${msg.topic}`);
@@ -128,6 +131,7 @@ function describeInvalid(
   if (typeof type !== 'string') return 'a message needs a string "type"';
   if (!['subscribe', 'unsubscribe', 'ping', 'pong'].includes(type)) return `unknown message type "${type}"`;
   const topic = (raw as { topic?: unknown }).topic;
-  if (typeof topic === 'string' && !Topic.safeParse(topic).success) return `invalid topic "${topic.slice(0, 100)}"`;
+  if (typeof topic === 'string' && !Topic.safeParse(topic).success)
+    return `invalid topic "${topic.slice(0, 100)}"`;
   return `invalid ${type}: ${describeFields(fieldErrors(issues))}`;
 }

@@ -1,0 +1,137 @@
+// `npm run bench`: for each scenario, start each server under test as a
+// fresh child process, drive it with load-generator children, and print one
+// markdown table per scenario (also written to .bench/last.md).
+
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { installCleanup, killAllNow } from './children.js';
+import { readConfig } from './config.js';
+import type { ScenarioName } from './config.js';
+import { renderTable } from './report-table.js';
+import type { Scenario, Values } from './scenario.js';
+import { broadcast } from './scenarios/broadcast.js';
+import { memory } from './scenarios/memory.js';
+import { perJob } from './scenarios/per-job.js';
+import { saturation } from './scenarios/saturation.js';
+import { setup } from './scenarios/setup.js';
+import { SERVERS, startServer } from './server-process.js';
+import type { ServerName } from './server-process.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SCENARIOS: Record<ScenarioName, Scenario> = {
+  saturation,
+  'per-job': perJob,
+  broadcast,
+  memory,
+  setup,
+};
+/** A scenario that takes longer than this is abandoned (its children are killed). */
+const SCENARIO_TIMEOUT_MS = 5 * 60_000;
+
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+}
+
+function machine(): string {
+  const cpus = os.cpus();
+  return [
+    `- machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`,
+    `- node ${process.version}; servers, load generators and the publisher share these cores`,
+  ].join('\n');
+}
+
+async function runScenario(
+  s: Scenario,
+  servers: ServerName[],
+  cfg: ReturnType<typeof readConfig>,
+): Promise<string> {
+  const all: Partial<Record<ServerName, Values>> = {};
+  const notes: string[] = [];
+  const apiKey = randomBytes(16).toString('hex');
+  for (const name of servers) {
+    const spec = SERVERS[name];
+    const tag = `${s.name}/${name}`;
+    log(`${tag}: starting ${spec.label}`);
+    const started = performance.now();
+    let server: Awaited<ReturnType<typeof startServer>> | undefined;
+    try {
+      server = await startServer(spec, ROOT, apiKey);
+      const ctx = { cfg, log: (m: string) => log(`${tag}: ${m}`), note: (m: string) => notes.push(m) };
+      all[name] = await withTimeout(s.run(ctx, server), SCENARIO_TIMEOUT_MS, tag);
+      const died = server.exited();
+      if (died) notes.push(`${spec.label} ${died} during the run`);
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      log(`${tag}: failed: ${msg}`);
+      notes.push(`${spec.label} failed: ${msg.split('\n')[0] ?? ''}`);
+      all[name] = {};
+    } finally {
+      if (server) {
+        if (server.notableCount) {
+          notes.push(
+            `${spec.label} logged ${server.notableCount} warning/error line(s), e.g. \`${(server.notable[0] ?? '').slice(0, 300)}\``,
+          );
+        }
+        await server.stop();
+      }
+      log(`${tag}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  }
+  s.derive?.(all);
+  return renderTable(s.title, s.rows(cfg), servers, all, notes);
+}
+
+async function main(): Promise<void> {
+  installCleanup();
+  const cfg = readConfig();
+  const outDir = path.join(ROOT, '.bench');
+  fs.mkdirSync(outDir, { recursive: true });
+  // Jobstream's store for the bench starts empty every run.
+  for (const f of fs.readdirSync(outDir)) {
+    if (f.startsWith('jobstream-bench.db')) fs.rmSync(path.join(outDir, f), { force: true });
+  }
+  const servers = cfg.servers.filter((name) => {
+    if (name !== 'jobstream' || fs.existsSync(path.join(ROOT, 'packages/server/src/cli.ts'))) return true;
+    log('packages/server/src/cli.ts not found: skipping Jobstream');
+    return false;
+  });
+  const header = [
+    `## Jobstream benchmark — ${new Date().toISOString()}`,
+    '',
+    machine(),
+    `- scale ${cfg.scale} (connection counts and rates), time scale ${cfg.timeScale}; scenarios: ${cfg.only.join(', ')}`,
+    '',
+  ].join('\n');
+  process.stdout.write(header + '\n');
+  const parts = [header];
+  const t0 = performance.now();
+  for (const name of cfg.only) {
+    const table = await runScenario(SCENARIOS[name], servers, cfg);
+    process.stdout.write(table + '\n');
+    parts.push(table);
+  }
+  parts.push(`_total run time ${((performance.now() - t0) / 1000).toFixed(0)} s_\n`);
+  fs.writeFileSync(path.join(outDir, 'last.md'), parts.join('\n'));
+  log(`tables written to .bench/last.md (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+main().then(
+  () => {
+    killAllNow();
+    process.exit(0);
+  },
+  (err: unknown) => {
+    log(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    killAllNow();
+    process.exit(1);
+  },
+);
