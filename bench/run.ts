@@ -46,6 +46,8 @@ function machine(): string {
   return [
     `- machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`,
     `- node ${process.version}; servers, load generators and the publisher share these cores`,
+    // Anything else running skews every number, so say how busy the machine was.
+    `- load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
   ].join('\n');
 }
 

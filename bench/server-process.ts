@@ -63,6 +63,8 @@ export interface RunningServer {
   notableCount: number;
   exited: () => string | undefined;
   rssKiB: () => number;
+  /** user + system CPU time the server has used so far, ms */
+  cpuMs: () => number;
   stop: () => Promise<void>;
 }
 
@@ -84,6 +86,15 @@ export function readRssKiB(pid: number): number {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
   if (!m?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]);
+}
+
+/** utime + stime from /proc/<pid>/stat, in clock ticks of (nearly always) 10 ms. */
+const TICK_MS = 10;
+export function readCpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
 }
 
 /** pino writes JSON lines; level 40 is warn. Non-JSON output counts as notable too. */
@@ -165,6 +176,7 @@ export async function startServer(spec: ServerSpec, root: string, apiKey: string
     },
     exited: () => exitNote,
     rssKiB: () => readRssKiB(pid),
+    cpuMs: () => readCpuMs(pid),
     stop: () => stopChild(child),
   };
 }

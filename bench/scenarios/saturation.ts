@@ -41,6 +41,7 @@ export const saturation: Scenario = {
         },
       },
       { key: `vsJ${i}`, label: `Jobstream ÷ this server, ${fmt.int(n)} subscribers`, format: fmt.ratio },
+      { key: `cpu${i}`, label: `server CPU in the window, ${fmt.int(n)} subscribers (100 % = one core)`, format: fmt.pct },
       { key: `pub${i}`, label: `publishes accepted/s, ${fmt.int(n)} subscribers`, format: fmt.int },
       { key: `fail${i}`, label: `failed publishes, ${fmt.int(n)} subscribers`, format: fmt.int },
       { key: `closes${i}`, label: `unexpected closes, ${fmt.int(n)} subscribers` },
@@ -105,14 +106,17 @@ export const saturation: Scenario = {
         await sleep(warmMs);
         const c0 = await fleet.counts();
         const t0 = performance.now();
+        const cpu0 = server.cpuMs();
         await sleep(windowMs);
         const c1 = await fleet.counts();
         const t1 = performance.now();
+        const cpu1 = server.cpuMs();
         const stats = await pub.rpc.call('stop', {}, 20_000);
         await fleet.all('progress', { periodMs: 0 });
         const rep = await fleet.report();
 
         out[`rate${i}`] = ((c1.delivered - c0.delivered) * 1000) / (t1 - t0);
+        out[`cpu${i}`] = (cpu1 - cpu0) / (t1 - t0);
         out[`pub${i}`] = (stats.ok * 1000) / stats.elapsedMs;
         out[`fail${i}`] = stats.failed;
         out[`closes${i}`] = closesText(rep.closes);
