@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { CloseCode } from '@jobstream/protocol';
 import type { Config } from './config.js';
@@ -53,6 +54,9 @@ export function createJobstream(config: Config, logger: Logger, options: Jobstre
     forceCloseConnections: 'idle',
   });
   installErrorHandler(app);
+  if (config.corsOrigins.length > 0) {
+    void app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
+  }
   registerStatusRoutes(app, { hub, broker, registry, version });
   registerRealtimeRoutes(app, {
     hub,

@@ -155,3 +155,20 @@ test('health and stats report connections by endpoint, topics and events', async
   assert.equal(stats.events.published, 1);
   assert.equal(stats.topics.subscribed, 1);
 });
+
+test('CORS_ORIGINS lets the listed origins read the HTTP API from a browser', async (t) => {
+  const { url } = await startServer(t, { CORS_ORIGINS: 'http://app.example' });
+  const allowed = await fetch(`${url}/api/v1/stats`, { headers: { origin: 'http://app.example' } });
+  assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://app.example');
+  const sse = await fetch(`${url}/api/v1/events?topics=postings`, {
+    headers: { origin: 'http://app.example' },
+  });
+  assert.equal(
+    sse.headers.get('access-control-allow-origin'),
+    'http://app.example',
+    'also on the event stream',
+  );
+  await sse.body?.cancel();
+  const other = await fetch(`${url}/api/v1/stats`, { headers: { origin: 'http://evil.example' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+});

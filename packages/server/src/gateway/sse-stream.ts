@@ -15,6 +15,8 @@ export interface SseRequest {
   /** Where to resume, per topic (from `Last-Event-ID` or `?since=`). */
   readonly since: ReadonlyMap<string, number>;
   readonly types: readonly string[] | undefined;
+  /** Headers decided upstream (CORS), sent with the stream's own. */
+  readonly headers?: Readonly<Record<string, string | number | readonly string[] | undefined>>;
 }
 
 export interface SseDeps {
@@ -67,6 +69,7 @@ export async function openSseStream(
     }
   }
   res.writeHead(200, {
+    ...request.headers,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',

@@ -86,13 +86,14 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
     for (const [t, s] of parseCursor(typeof lastEventId === 'string' ? lastEventId : undefined))
       since.set(t, s);
     const principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
+    const headers = reply.getHeaders();
     reply.hijack();
     try {
       await openSseStream(
         request.raw,
         reply.raw,
         principal,
-        { topics: query.topics, since, types: query.types },
+        { topics: query.topics, since, types: query.types, headers },
         deps,
       );
     } catch (error) {

@@ -12,6 +12,9 @@ export class HubEvent {
   /** How many local subscriptions this event is fanned out to. */
   readonly fanout: number;
   #frames: Map<FrameEncoder, Buffer | null> | undefined;
+  // The encoder asked last, and its frame: a fan-out asks the same one thousands of times in a row.
+  #lastEncoder: FrameEncoder | undefined;
+  #lastFrame: Buffer | null = null;
 
   constructor(event: CanonicalEvent, fanout: number) {
     this.event = event;
@@ -19,12 +22,15 @@ export class HubEvent {
   }
 
   frame(encoder: FrameEncoder): Buffer | null {
+    if (encoder === this.#lastEncoder) return this.#lastFrame;
     this.#frames ??= new Map();
     let frame = this.#frames.get(encoder);
     if (frame === undefined) {
       frame = encoder(this.event);
       this.#frames.set(encoder, frame);
     }
+    this.#lastEncoder = encoder;
+    this.#lastFrame = frame;
     return frame;
   }
 }
