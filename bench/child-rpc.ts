@@ -34,7 +34,9 @@ export class RpcClient<M extends CallMap<M>> {
     private readonly child: ChildProcess,
     private readonly name: string,
   ) {
-    child.on('message', (msg: unknown) => this.onMessage(msg));
+    child.on('message', (msg: unknown) => {
+      this.onMessage(msg);
+    });
     child.on('exit', (code, signal) => {
       this.failAll(new Error(`${name} exited (code ${String(code)}, signal ${String(signal)})`));
     });
@@ -113,8 +115,12 @@ export function serveRpc<M extends CallMap<M>>(handlers: Handlers<M>): void {
     void Promise.resolve()
       .then(() => handler(msg.args as M[keyof M]['args']))
       .then(
-        (result) => reply({ id, ok: true, result }),
-        (err: unknown) => reply({ id, ok: false, error: err instanceof Error ? err.message : String(err) }),
+        (result) => {
+          reply({ id, ok: true, result });
+        },
+        (err: unknown) => {
+          reply({ id, ok: false, error: err instanceof Error ? err.message : String(err) });
+        },
       );
   });
 }

@@ -30,7 +30,11 @@ export function spawnTracked(cmd: string, args: string[], opts: SpawnOptions): C
 /** SIGTERM, then SIGKILL if it has not gone within graceMs. */
 export async function stopChild(child: ChildProcess, graceMs = 2000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((r) => child.once('exit', () => r()));
+  const gone = new Promise<void>((r) => {
+    child.once('exit', () => {
+      r();
+    });
+  });
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await gone;

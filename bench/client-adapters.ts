@@ -108,8 +108,14 @@ const openWs: Opener = (opts, hooks) =>
             fail(new Error(`no "subscribed" for ${topic}`));
           }, timeoutMs);
           acks.set(topic, {
-            ok: () => (clearTimeout(t), ok()),
-            fail: (e) => (clearTimeout(t), fail(e)),
+            ok: () => {
+              clearTimeout(t);
+              ok();
+            },
+            fail: (e) => {
+              clearTimeout(t);
+              fail(e);
+            },
           });
           ws.send(JSON.stringify({ type: 'subscribe', topic }));
         });
@@ -206,8 +212,7 @@ const openSocketIo: Opener = (opts, hooks) =>
       } else hooks.onError(describe(err));
     });
     socket.on('event', (payload: unknown) => {
-      if (!opts.parseLatency) return hooks.onEvent(NaN, -1);
-      const [t, bi] = eventPayloadLatency(payload);
+      const [t, bi] = opts.parseLatency ? eventPayloadLatency(payload) : [NaN, -1];
       hooks.onEvent(t, bi);
     });
     socket.on('disconnect', (reason) => {

@@ -92,12 +92,17 @@ export class Fleet {
     );
     const handshake = new Histogram();
     for (const r of results) handshake.merge(r.handshake);
+    const errors = results.flatMap((r) => r.errors);
+    // Measuring zero clients would print plausible-looking zeros; stop instead.
+    if (o.total > 0 && results.every((r) => r.opened === 0)) {
+      throw new Error(`no connection could open and subscribe: ${errors.join('; ')}`);
+    }
     return {
       opened: results.reduce((a, r) => a + r.opened, 0),
       failed: results.reduce((a, r) => a + r.failed, 0),
       elapsedMs: performance.now() - started,
       handshake,
-      errors: results.flatMap((r) => r.errors),
+      errors,
     };
   }
 

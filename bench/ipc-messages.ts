@@ -79,7 +79,7 @@ export interface PublishStats {
   failed: number;
   jobOk: number;
   bcastOk: number;
-  /** pacing ticks where the in-flight bound held an event back */
+  /** events sent more than LATE_MS after they were due (stamped with the due time) */
   late: number;
   status: Record<string, number>;
   errors: string[];

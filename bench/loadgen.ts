@@ -159,7 +159,12 @@ serveRpc<LoadgenCalls>({
   },
   progress({ periodMs }) {
     clearInterval(progressTimer);
-    progressTimer = periodMs > 0 ? setInterval(() => pushEvent('progress', counts()), periodMs) : undefined;
+    progressTimer =
+      periodMs > 0
+        ? setInterval(() => {
+            pushEvent('progress', counts());
+          }, periodMs)
+        : undefined;
     return null;
   },
   async closeAll() {

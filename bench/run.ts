@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installCleanup, killAllNow } from './children.js';
+import { startIdentityProvider } from './identity-provider.js';
+import type { IdentityProvider } from './identity-provider.js';
 import { readConfig } from './config.js';
 import type { ScenarioName } from './config.js';
 import { renderTable } from './report-table.js';
@@ -33,12 +35,18 @@ const SCENARIO_TIMEOUT_MS = 5 * 60_000;
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
+/** On timeout every child is killed, so the abandoned scenario cannot load the next one. */
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => {
+      killAllNow();
+      reject(new Error(`${what} took longer than ${ms / 1000} s`));
+    }, ms);
   });
-  return Promise.race([p, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([p, limit]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 function machine(): string {
@@ -47,7 +55,10 @@ function machine(): string {
     `- machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown cpu'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}`,
     `- node ${process.version}; servers, load generators and the publisher share these cores`,
     // Anything else running skews every number, so say how busy the machine was.
-    `- load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
+    `- load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')} (1 / 5 / 15 min)`,
   ].join('\n');
 }
 
@@ -55,6 +66,7 @@ async function runScenario(
   s: Scenario,
   servers: ServerName[],
   cfg: ReturnType<typeof readConfig>,
+  idp: IdentityProvider | undefined,
 ): Promise<string> {
   const all: Partial<Record<ServerName, Values>> = {};
   const notes: string[] = [];
@@ -66,7 +78,10 @@ async function runScenario(
     const started = performance.now();
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
-      server = await startServer(spec, ROOT, apiKey);
+      // Only Jobstream checks who may read a topic; the baselines ignore credentials.
+      const auth =
+        name === 'jobstream' && idp ? { env: { JWT_JWKS_URL: idp.jwksUrl }, token: idp.token } : {};
+      server = await startServer(spec, ROOT, apiKey, auth);
       const ctx = { cfg, log: (m: string) => log(`${tag}: ${m}`), note: (m: string) => notes.push(m) };
       all[name] = await withTimeout(s.run(ctx, server), SCENARIO_TIMEOUT_MS, tag);
       const died = server.exited();
@@ -116,10 +131,15 @@ async function main(): Promise<void> {
   process.stdout.write(header + '\n');
   const parts = [header];
   const t0 = performance.now();
-  for (const name of cfg.only) {
-    const table = await runScenario(SCENARIOS[name], servers, cfg);
-    process.stdout.write(table + '\n');
-    parts.push(table);
+  const idp = servers.includes('jobstream') ? await startIdentityProvider() : undefined;
+  try {
+    for (const name of cfg.only) {
+      const table = await runScenario(SCENARIOS[name], servers, cfg, idp);
+      process.stdout.write(table + '\n');
+      parts.push(table);
+    }
+  } finally {
+    await idp?.close();
   }
   parts.push(`_total run time ${((performance.now() - t0) / 1000).toFixed(0)} s_\n`);
   fs.writeFileSync(path.join(outDir, 'last.md'), parts.join('\n'));

@@ -76,7 +76,10 @@ export function freePort(): Promise<number> {
     s.listen(0, HOST, () => {
       const addr = s.address();
       const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => (port ? resolve(port) : reject(new Error('no port'))));
+      s.close(() => {
+        if (port) resolve(port);
+        else reject(new Error('no port'));
+      });
     });
   });
 }
@@ -119,7 +122,19 @@ async function healthy(baseUrl: string): Promise<boolean> {
   }
 }
 
-export async function startServer(spec: ServerSpec, root: string, apiKey: string): Promise<RunningServer> {
+export interface StartOptions {
+  /** environment for this server on top of the common one */
+  env?: Record<string, string>;
+  /** appended to the client URL as ?token= (Jobstream's credential for WebSocket clients) */
+  token?: string;
+}
+
+export async function startServer(
+  spec: ServerSpec,
+  root: string,
+  apiKey: string,
+  opts: StartOptions = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const child = spawnTracked(process.execPath, spec.args, {
     cwd: root,
@@ -132,6 +147,7 @@ export async function startServer(spec: ServerSpec, root: string, apiKey: string
       LOG_LEVEL: 'warn',
       MAX_CONNECTIONS: '30000',
       ...spec.env,
+      ...opts.env,
     },
   });
   const notable: string[] = [];
@@ -169,7 +185,10 @@ export async function startServer(spec: ServerSpec, root: string, apiKey: string
     baseUrl,
     apiKey,
     // socket.io-client takes the http origin and upgrades itself.
-    clientUrl: spec.client === 'socketio' ? baseUrl : `ws://${HOST}:${port}${spec.clientPath}`,
+    clientUrl:
+      spec.client === 'socketio'
+        ? baseUrl
+        : `ws://${HOST}:${port}${spec.clientPath}${opts.token ? `?token=${opts.token}` : ''}`,
     notable,
     get notableCount() {
       return notableCount;

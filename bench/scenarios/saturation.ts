@@ -11,7 +11,8 @@ import type { ServerName } from '../server-process.js';
 import type { BenchConfig } from '../config.js';
 
 const TOPIC = 'bench';
-const INFLIGHT = 32;
+/** enough to keep a server busy; fewer for big fan-outs so requests do not queue for seconds */
+const inflightFor = (subs: number) => (subs > 2000 ? 8 : 32);
 /** about a million frames may be queued in total, 50…1000 per subscriber */
 const lagFor = (subs: number) => Math.min(1000, Math.max(50, Math.round(1e6 / subs)));
 
@@ -41,7 +42,11 @@ export const saturation: Scenario = {
         },
       },
       { key: `vsJ${i}`, label: `Jobstream ÷ this server, ${fmt.int(n)} subscribers`, format: fmt.ratio },
-      { key: `cpu${i}`, label: `server CPU in the window, ${fmt.int(n)} subscribers (100 % = one core)`, format: fmt.pct },
+      {
+        key: `cpu${i}`,
+        label: `server CPU in the window, ${fmt.int(n)} subscribers (100 % = one core)`,
+        format: fmt.pct,
+      },
       { key: `pub${i}`, label: `publishes accepted/s, ${fmt.int(n)} subscribers`, format: fmt.int },
       { key: `fail${i}`, label: `failed publishes, ${fmt.int(n)} subscribers`, format: fmt.int },
       { key: `closes${i}`, label: `unexpected closes, ${fmt.int(n)} subscribers` },
@@ -50,7 +55,7 @@ export const saturation: Scenario = {
     for (const [name, v] of Object.entries(all)) {
       for (const i of [0, 1]) {
         const r = ratio(all, `rate${i}`, name as ServerName);
-        if (v && r !== undefined) v[`vsJ${i}`] = r;
+        if (r !== undefined) v[`vsJ${i}`] = r;
       }
     }
   },
@@ -76,7 +81,7 @@ export const saturation: Scenario = {
         const lag = lagFor(subs);
         const latest = new Map<number, Counts>();
         let granted = lag;
-        fleet.rpcs.forEach((rpc, k) =>
+        fleet.rpcs.forEach((rpc, k) => {
           rpc.onEvent((e) => {
             if (e.event !== 'progress') return;
             latest.set(k, e.data as Counts);
@@ -87,15 +92,15 @@ export const saturation: Scenario = {
             if (limit <= granted) return;
             granted = limit;
             pub.rpc.call('credit', { limit }, 5000).catch(() => undefined);
-          }),
-        );
+          });
+        });
         await fleet.all('progress', { periodMs: 50 });
         await pub.rpc.call(
           'saturate',
           {
             baseUrl: server.baseUrl,
             key: server.apiKey,
-            inflight: INFLIGHT,
+            inflight: inflightFor(subs),
             topic: TOPIC,
             credit: lag,
             maxMs: warmMs + windowMs + 10_000,

@@ -70,7 +70,9 @@ wss.on('connection', (ws) => {
       if (subs?.size === 0) topics.delete(t);
     }
   });
-  ws.on('error', () => ws.terminate());
+  ws.on('error', () => {
+    ws.terminate();
+  });
 });
 
 server.listen(port, host);

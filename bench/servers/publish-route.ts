@@ -22,32 +22,41 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
 /** onPublish fans the event out and returns its sequence number in the topic. */
 export function publishRoute(apiKey: string, onPublish: (e: Published) => number): http.RequestListener {
   const expected = `Bearer ${apiKey}`;
+  const handleBody = (res: http.ServerResponse, raw: Buffer): void => {
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      reply(res, 400, { error: 'invalid_json' });
+      return;
+    }
+    const { topic, type, data } = (body ?? {}) as { topic?: unknown; type?: unknown; data?: unknown };
+    if (typeof topic !== 'string' || !TOPIC.test(topic) || typeof type !== 'string') {
+      reply(res, 400, { error: 'invalid_event' });
+      return;
+    }
+    const seq = onPublish({ topic, type, data: data ?? {} });
+    reply(res, 200, { topic, seq });
+  };
   return (req, res) => {
-    if (req.method === 'GET' && req.url === '/health') return reply(res, 200, { status: 'ok' });
-    if (req.method !== 'POST' || req.url !== '/api/v1/publish')
-      return reply(res, 404, { error: 'not_found' });
-    if (req.headers.authorization !== expected) return reply(res, 401, { error: 'unauthorized' });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY) return reply(res, 413, { error: 'too_large' });
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return reply(res, 400, { error: 'invalid_json' });
-      }
-      const { topic, type, data } = (body ?? {}) as { topic?: unknown; type?: unknown; data?: unknown };
-      if (typeof topic !== 'string' || !TOPIC.test(topic) || typeof type !== 'string') {
-        return reply(res, 400, { error: 'invalid_event' });
-      }
-      const seq = onPublish({ topic, type, data: data ?? {} });
-      reply(res, 200, { topic, seq });
-    });
+    if (req.method === 'GET' && req.url === '/health') {
+      reply(res, 200, { status: 'ok' });
+    } else if (req.method !== 'POST' || req.url !== '/api/v1/publish') {
+      reply(res, 404, { error: 'not_found' });
+    } else if (req.headers.authorization !== expected) {
+      reply(res, 401, { error: 'unauthorized' });
+    } else {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= MAX_BODY) chunks.push(c);
+      });
+      req.on('end', () => {
+        if (size > MAX_BODY) reply(res, 413, { error: 'too_large' });
+        else handleBody(res, Buffer.concat(chunks));
+      });
+    }
   };
 }
 

@@ -10,6 +10,8 @@ export {
   UnsubscribeMessage,
   PingMessage,
   PongMessage,
+  RefreshMessage,
+  RefreshedMessage,
   WelcomeMessage,
   SubscribedMessage,
   UnsubscribedMessage,
@@ -18,3 +20,33 @@ export {
   ServerPongMessage,
   ErrorMessage,
 } from './native.js';
+export {
+  Role,
+  PostingInput,
+  PostingPatch,
+  PostingQuery,
+  RemotePreference,
+  ProfileInput,
+  ApplicationStatus,
+  ApplicationInput,
+  ApplicationStatusInput,
+  InterviewInput,
+  InterviewPatch,
+  FollowupInput,
+  NotificationPriority,
+  NotificationInput,
+  IdParam,
+  Paging,
+} from './rest.js';
+export type { Posting } from './rest.js';
+export { EventType as EventTypes, topics } from './events.js';
+export type {
+  EventTypeName,
+  PostingCreatedData,
+  PostingUpdatedData,
+  ApplicationCreatedData,
+  ApplicationStatusChangedData,
+  InterviewData,
+  FollowupData,
+  NotificationData,
+} from './events.js';

@@ -18,12 +18,15 @@ export const SubscribeMessage = z.strictObject({
 export const UnsubscribeMessage = z.strictObject({ type: z.literal('unsubscribe'), topic: Topic });
 export const PingMessage = z.strictObject({ type: z.literal('ping') });
 export const PongMessage = z.strictObject({ type: z.literal('pong') });
+/** A fresh token for the same user, sent before the current one lapses, keeps the connection open. */
+export const RefreshMessage = z.strictObject({ type: z.literal('refresh'), token: z.string().min(1).max(8192) });
 
 export const ClientMessage = z.discriminatedUnion('type', [
   SubscribeMessage,
   UnsubscribeMessage,
   PingMessage,
   PongMessage,
+  RefreshMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 export type SubscribeMessage = z.infer<typeof SubscribeMessage>;
@@ -53,6 +56,8 @@ export const EventMessage = z.object({
   data: z.unknown(),
 });
 export const ServerPongMessage = z.object({ type: z.literal('pong') });
+/** The answer to `refresh`: the connection now lasts until `expires_at` (ISO 8601, or null: no expiry). */
+export const RefreshedMessage = z.object({ type: z.literal('refreshed'), expires_at: z.string().nullable() });
 /** Sent every `heartbeat_ms`; a client may answer `pong`. Any traffic from the client keeps it alive. */
 export const ServerPingMessage = z.object({ type: z.literal('ping') });
 export const ErrorMessage = z.object({
@@ -70,6 +75,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
   EventMessage,
   ServerPongMessage,
   ServerPingMessage,
+  RefreshedMessage,
   ErrorMessage,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;

@@ -38,7 +38,7 @@ async function serve(args: string[]): Promise<void> {
   }
   const config = loadConfig(process.env, flags);
   const logger = createLogger(config.logLevel);
-  const server = createJobstream(config, logger);
+  const server = await createJobstream(config, logger);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

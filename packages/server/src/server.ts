@@ -1,11 +1,21 @@
 import type { AddressInfo } from 'node:net';
 import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { CloseCode } from '@jobstream/protocol';
+import { createAuthorizer } from './auth/authorizer.js';
+import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
-import type { Authorizer } from './gateway/authorizer.js';
-import { openAuthorizer } from './gateway/authorizer.js';
+import { ApplicationService } from './domain/applications.js';
+import { FollowupService } from './domain/followups.js';
+import { InterviewService } from './domain/interviews.js';
+import { NotificationService } from './domain/notifications.js';
+import { PostingService } from './domain/postings.js';
+import { ProfileService } from './domain/profiles.js';
+import { createUserService } from './domain/users.js';
 import { nativeDialect } from './gateway/dialects/native.js';
 import { FlushScheduler } from './gateway/flush-scheduler.js';
 import { ConnectionRegistry } from './gateway/registry.js';
@@ -13,17 +23,25 @@ import { attachWsGateway } from './gateway/ws-gateway.js';
 import type { Broker } from './hub/broker.js';
 import { createBroker } from './hub/create-broker.js';
 import { Hub } from './hub/hub.js';
+import { registerAuth } from './http/auth-plugin.js';
+import { registerAuthRoutes } from './http/auth-routes.js';
+import { registerDomainRoutes } from './http/domain-routes.js';
 import { installErrorHandler } from './http/error-handler.js';
+import { registerIdempotency } from './http/idempotency.js';
 import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
 import { registerStatusRoutes } from './http/status-routes.js';
 import type { Logger } from './logger.js';
+import { OutboxRelay } from './store/outbox-relay.js';
+import { openStore, type Store } from './store/store.js';
 import { version } from './version.js';
 
 export interface Jobstream {
   readonly app: FastifyInstance;
   readonly hub: Hub;
   readonly broker: Broker;
+  readonly store: Store;
+  readonly relay: OutboxRelay;
   readonly registry: ConnectionRegistry;
   /** Starts listening; resolves with the base URL (`http://127.0.0.1:8000`). */
   listen(): Promise<string>;
@@ -32,18 +50,36 @@ export interface Jobstream {
 }
 
 export interface JobstreamOptions {
-  readonly authorizer?: Authorizer;
   /** A broker to use instead of the one the configuration names (tests wrap one to widen races). */
   readonly broker?: Broker;
 }
 
-/** Builds a Jobstream node from its configuration: the hub, the gateway and the HTTP routes. */
-export function createJobstream(config: Config, logger: Logger, options: JobstreamOptions = {}): Jobstream {
+/**
+ * Builds a Jobstream node from its configuration: the store (with its migrations), the hub, the
+ * outbox relay between them, authentication, the gateway and the HTTP routes.
+ */
+export async function createJobstream(
+  config: Config,
+  logger: Logger,
+  options: JobstreamOptions = {},
+): Promise<Jobstream> {
+  const store = await openStore(config.databaseUrl, { logger });
   const broker = options.broker ?? createBroker(config);
   const hub = new Hub(broker);
+  const relay = new OutboxRelay(store, (event) => hub.publish(event), { logger });
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
-  const authorizer = options.authorizer ?? openAuthorizer;
+  const tokens = await createTokenService({
+    jwtSecret: config.jwtSecret,
+    jwtJwksUrl: config.jwtJwksUrl,
+    dataDir: store.dataDir,
+  });
+  const users = createUserService(store.db);
+  const authorizer = createAuthorizer({
+    tokens,
+    authRequired: config.authRequired,
+    findUser: (id) => users.getUser(id),
+  });
   const shutdown = new AbortController();
 
   // Fastify's own request lines would log every call; it speaks only of warnings and errors.
@@ -53,10 +89,20 @@ export function createJobstream(config: Config, logger: Logger, options: Jobstre
     bodyLimit: config.maxPayloadBytes,
     forceCloseConnections: 'idle',
   });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   if (config.corsOrigins.length > 0) {
-    void app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
+    await app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
   }
+  await app.register(swagger, {
+    openapi: { info: { title: 'Jobstream', version, description: 'Real-time job events: REST API' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Publishing authenticates with the API key, not a user token.
+  registerAuth(app, { authorizer, skip: (request) => request.routeOptions.url === '/api/v1/publish' });
+  registerIdempotency(app, store);
   registerStatusRoutes(app, { hub, broker, registry, version });
   registerRealtimeRoutes(app, {
     hub,
@@ -66,6 +112,16 @@ export function createJobstream(config: Config, logger: Logger, options: Jobstre
     apiKey: config.apiKey,
     sendBufferBytes: config.sendBufferBytes,
     shutdown: shutdown.signal,
+  });
+  registerAuthRoutes(app, { users, tokens, secureCookies: false });
+  const domainOptions = { authRequired: config.authRequired };
+  registerDomainRoutes(app, {
+    postings: new PostingService(store, domainOptions),
+    profiles: new ProfileService(store),
+    applications: new ApplicationService(store),
+    interviews: new InterviewService(store),
+    followups: new FollowupService(store),
+    notifications: new NotificationService(store),
   });
   registerRootPage(app, version);
 
@@ -90,8 +146,11 @@ export function createJobstream(config: Config, logger: Logger, options: Jobstre
     app,
     hub,
     broker,
+    store,
+    relay,
     registry,
     async listen() {
+      relay.start(); // publishes whatever a previous run committed but did not publish
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -103,11 +162,14 @@ export function createJobstream(config: Config, logger: Logger, options: Jobstre
       closing ??= (async () => {
         gateway.close();
         shutdown.abort();
-        for (const connection of [...registry.all()])
+        for (const connection of [...registry.all()]) {
           connection.close(CloseCode.goingAway, 'server shutting down');
+        }
         registry.stop();
         await app.close();
+        await relay.stop();
         await broker.close();
+        await store.close();
       })();
       return closing;
     },

@@ -57,20 +57,20 @@ test('events go only to the subscribers of their topic', async (t) => {
   const { url, wsUrl } = await startServer(t);
   const a = await TestClient.connect(t, `${wsUrl}/ws`);
   const b = await TestClient.connect(t, `${wsUrl}/ws`);
-  await a.subscribe('work:1');
-  await b.subscribe('work:2');
-  await publish(url, { topic: 'work:1', type: 'work.progress', data: {} });
-  await publish(url, { topic: 'work:2', type: 'work.progress', data: {} });
+  await a.subscribe('alpha');
+  await b.subscribe('beta');
+  await publish(url, { topic: 'alpha', type: 'work.progress', data: {} });
+  await publish(url, { topic: 'beta', type: 'work.progress', data: {} });
   await a.next('event');
   await b.next('event');
   await sleep(50);
   assert.deepEqual(
     a.events().map((e) => e.topic),
-    ['work:1'],
+    ['alpha'],
   );
   assert.deepEqual(
     b.events().map((e) => e.topic),
-    ['work:2'],
+    ['beta'],
   );
 });
 

@@ -1,12 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { ErrorCode } from '@jobstream/protocol';
+import { AppError } from '../errors.js';
 
 /** Who is on the other end of a connection or request. */
 export interface Principal {
   readonly userId: string | null;
   readonly role: string | null;
+  /** When the credential lapses (ms since epoch); null for anonymous or non-expiring credentials. */
+  readonly expiresAt: number | null;
 }
 
-export const anonymous: Principal = { userId: null, role: null };
+export const anonymous: Principal = { userId: null, role: null, expiresAt: null };
 
 /**
  * Decides what a connection may read. The gateway is handed one; dialects never reach into the
@@ -17,6 +21,8 @@ export interface Authorizer {
   authenticate(request: { headers: IncomingHttpHeaders; url?: string | undefined }): Promise<Principal>;
   /** Whether `principal` may read `topic`. */
   canRead(principal: Principal, topic: string): Promise<boolean>;
+  /** Verifies a fresh token for a live connection (the native `refresh`); throws an AppError if bad. */
+  verifyToken(token: string): Promise<Principal>;
 }
 
 /**
@@ -25,4 +31,5 @@ export interface Authorizer {
 export const openAuthorizer: Authorizer = {
   authenticate: () => Promise.resolve(anonymous),
   canRead: () => Promise.resolve(true),
+  verifyToken: () => Promise.reject(new AppError(ErrorCode.unauthorized, 'this server issues no tokens')),
 };

@@ -33,6 +33,7 @@ export class Connection implements Flushable {
   #open = true;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #onClose: (() => void)[] = [];
+  #expiry: NodeJS.Timeout | undefined;
 
   constructor(transport: Transport, scheduler: FlushScheduler, hub: Hub, options: ConnectionOptions) {
     this.#transport = transport;
@@ -102,6 +103,23 @@ export class Connection implements Flushable {
     return true;
   }
 
+  /**
+   * Closes the connection with 4004 when its credential lapses at `at` (ms since epoch); a later call
+   * (after a refresh) moves the deadline, null removes it.
+   */
+  expireAt(at: number | null): void {
+    clearTimeout(this.#expiry);
+    this.#expiry = undefined;
+    if (at === null || !this.#open) return;
+    // setTimeout holds at most ~24.8 days; a longer credential is re-armed when that fires.
+    const delay = Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
+    this.#expiry = setTimeout(() => {
+      if (Date.now() >= at) this.close(CloseCode.tokenExpired, 'token expired');
+      else this.expireAt(at);
+    }, delay);
+    this.#expiry.unref();
+  }
+
   onClose(listener: () => void): void {
     this.#onClose.push(listener);
   }
@@ -124,6 +142,7 @@ export class Connection implements Flushable {
   dispose(): void {
     if (!this.#open) return;
     this.#open = false;
+    clearTimeout(this.#expiry);
     this.#pending = [];
     this.#pendingBytes = 0;
     for (const sub of this.#subscriptions.values()) this.#hub.unsubscribe(sub);

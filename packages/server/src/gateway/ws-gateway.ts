@@ -98,7 +98,10 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
         (principal) => {
           if (ws.readyState !== ws.OPEN) return;
           const context = { principal, request, url, params };
-          pending.open((connection) => dialect.open({ ...context, connection, ...shared }));
+          pending.open((connection) => {
+            connection.expireAt(principal.expiresAt);
+            return dialect.open({ ...context, connection, ...shared });
+          });
         },
         (error: unknown) => {
           const appError = toAppError(error);

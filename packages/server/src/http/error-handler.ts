@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ErrorCode } from '@jobstream/protocol';
-import { AppError, toAppError } from '../errors.js';
+import { AppError, describeFields, toAppError } from '../errors.js';
 
 /** The body of every HTTP error: `{error: {code, message, fields?}}`. */
 export function errorBody(error: AppError): { error: Record<string, unknown> } {
@@ -30,6 +30,16 @@ export function installErrorHandler(app: FastifyInstance): void {
 /** Fastify's own errors (bad JSON, body too large…) carry a status code; keep their meaning. */
 function fromFastify(error: FastifyError | AppError): AppError | undefined {
   if (error instanceof AppError) return error;
+  if (Array.isArray(error.validation) && error.validation.length > 0) {
+    // Schema validation at the edge (zod, through the type provider): name each field.
+    const fields = error.validation.map((v) => ({
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
+      message: v.message ?? 'invalid',
+    }));
+    return new AppError(ErrorCode.invalidMessage, `invalid ${error.validationContext ?? 'request'}: ${describeFields(fields)}`, {
+      fields,
+    });
+  }
   const status = error.statusCode;
   if (status === 413) return new AppError(ErrorCode.payloadTooLarge, 'request body too large');
   if (status === 415) return new AppError(ErrorCode.invalidMessage, 'send application/json');

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
@@ -20,11 +23,24 @@ export async function startServer(
   env: Record<string, string> = {},
   options: JobstreamOptions = {},
 ): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env });
-  const server = createJobstream(config, createLogger(config.logLevel), options);
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: testDatabaseUrl(t),
+    ...env,
+  });
+  const server = await createJobstream(config, createLogger(config.logLevel), options);
   const url = await server.listen();
   t.after(() => server.close());
   return { url, wsUrl: url.replace(/^http/, 'ws'), server, config };
+}
+
+/** A fresh SQLite file in a temporary folder, removed when the test ends. */
+export function testDatabaseUrl(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'jobstream-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return `sqlite:${join(dir, 'jobstream.db')}`;
 }
 
 export interface ServerProcess {
@@ -39,7 +55,14 @@ const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 /** `jobstream serve` as a child process on an ephemeral port, killed when the test ends. */
 export async function spawnServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env, LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: testDatabaseUrl(t),
+      ...env,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   t.after(() => {

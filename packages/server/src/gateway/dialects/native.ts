@@ -3,6 +3,7 @@ import { ClientMessage, ErrorCode, Topic, type SubscribeMessage } from '@jobstre
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
+import type { Principal } from '../authorizer.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 
 /** Most topics one native connection may subscribe to at once. */
@@ -26,9 +27,12 @@ export const nativeDialect: WsDialect = {
 
 class NativeSession implements DialectSession {
   readonly #ctx: DialectContext;
+  /** Who the connection is; a `refresh` may extend it (same user only). */
+  #principal: Principal;
 
   constructor(ctx: DialectContext) {
     this.#ctx = ctx;
+    this.#principal = ctx.principal;
     ctx.connection.send(
       jsonFrame({
         type: 'welcome',
@@ -69,6 +73,12 @@ class NativeSession implements DialectSession {
         return;
       case 'pong':
         return;
+      case 'refresh':
+        this.#refresh(msg.token).catch((error: unknown) => {
+          const appError = toAppError(error);
+          this.#error(appError.code, appError.message);
+        });
+        return;
     }
   }
 
@@ -83,7 +93,8 @@ class NativeSession implements DialectSession {
   }
 
   async #subscribe(msg: SubscribeMessage): Promise<void> {
-    const { connection, authorizer, principal } = this.#ctx;
+    const { connection, authorizer } = this.#ctx;
+    const principal = this.#principal;
     const isNew = !connection.has(msg.topic);
     if (isNew && connection.subscriptionCount >= MAX_SUBSCRIPTIONS) {
       throw new AppError(
@@ -116,6 +127,17 @@ class NativeSession implements DialectSession {
     result.start();
   }
 
+  async #refresh(token: string): Promise<void> {
+    const next = await this.#ctx.authorizer.verifyToken(token);
+    if (next.userId !== this.#principal.userId) {
+      throw new AppError(ErrorCode.forbidden, 'a refresh token must be for the same user');
+    }
+    this.#principal = next;
+    this.#ctx.connection.expireAt(next.expiresAt);
+    const expires = next.expiresAt === null ? null : new Date(next.expiresAt).toISOString();
+    this.#ctx.connection.send(jsonFrame({ type: 'refreshed', expires_at: expires }));
+  }
+
   #error(code: string, message: string, ref?: string): void {
     this.#ctx.connection.send(jsonFrame({ type: 'error', code, message, ...(ref ? { ref } : {}) }));
   }
@@ -129,7 +151,7 @@ function describeInvalid(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'a message must be a JSON object';
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string') return 'a message needs a string "type"';
-  if (!['subscribe', 'unsubscribe', 'ping', 'pong'].includes(type)) return `unknown message type "${type}"`;
+  if (!['subscribe', 'unsubscribe', 'ping', 'pong', 'refresh'].includes(type)) return `unknown message type "${type}"`;
   const topic = (raw as { topic?: unknown }).topic;
   if (typeof topic === 'string' && !Topic.safeParse(topic).success)
     return `invalid topic "${topic.slice(0, 100)}"`;

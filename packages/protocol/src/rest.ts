@@ -1,0 +1,143 @@
+import { z } from 'zod';
+
+/** REST bodies and resources, shared by the server (validation, OpenAPI), the SDK and the dashboard. */
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const skills = z.array(text(100)).max(100);
+const isoDate = z.iso.datetime({ offset: true });
+
+export const Role = z.enum(['job_seeker', 'recruiter', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const PostingInput = z.strictObject({
+  company: text(200),
+  job_title: text(200),
+  job_description: z.string().max(50_000).default(''),
+  job_url: z.url().max(2000).nullable().optional(),
+  location: z.string().trim().max(200).nullable().optional(),
+  source: text(100).default('manual'),
+  skills_required: skills.default([]),
+  is_active: z.boolean().default(true),
+});
+export type PostingInput = z.infer<typeof PostingInput>;
+
+export const PostingPatch = z
+  .strictObject({
+    company: text(200),
+    job_title: text(200),
+    job_description: z.string().max(50_000),
+    job_url: z.url().max(2000).nullable(),
+    location: z.string().trim().max(200).nullable(),
+    source: text(100),
+    skills_required: skills,
+    is_active: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
+export type PostingPatch = z.infer<typeof PostingPatch>;
+
+export const PostingQuery = z.object({
+  q: z.string().max(200).optional(),
+  company: z.string().max(200).optional(),
+  location: z.string().max(200).optional(),
+  source: z.string().max(100).optional(),
+  skill: z.string().max(100).optional(),
+  is_active: z.enum(['true', 'false']).optional(),
+  posted_by: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export interface Posting {
+  id: number;
+  company: string;
+  job_title: string;
+  job_description: string;
+  job_url: string | null;
+  location: string | null;
+  source: string;
+  skills_required: string[];
+  is_active: boolean;
+  posted_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export const RemotePreference = z.enum(['remote', 'hybrid', 'onsite', 'any']);
+export const ProfileInput = z.strictObject({
+  skills: skills.default([]),
+  desired_titles: z.array(text(200)).max(50).default([]),
+  locations: z.array(text(200)).max(50).default([]),
+  remote_preference: RemotePreference.default('any'),
+});
+export type ProfileInput = z.infer<typeof ProfileInput>;
+
+export const ApplicationStatus = z.enum([
+  'pending',
+  'reviewing',
+  'interviewing',
+  'offer_received',
+  'accepted',
+  'rejected',
+  'withdrawn',
+]);
+export type ApplicationStatus = z.infer<typeof ApplicationStatus>;
+
+export const ApplicationInput = z.strictObject({
+  posting_id: z.number().int().positive(),
+  cover_letter: z.string().max(20_000).nullable().optional(),
+});
+export const ApplicationStatusInput = z.strictObject({ status: ApplicationStatus });
+
+export const InterviewInput = z.strictObject({
+  application_id: z.number().int().positive(),
+  interview_type: text(50).default('general'),
+  scheduled_date: isoDate,
+  duration_minutes: z.number().int().min(1).max(24 * 60).default(60),
+  calendar_event_id: z.string().max(200).nullable().optional(),
+  notes: z.string().max(5000).nullable().optional(),
+});
+export const InterviewPatch = z
+  .strictObject({
+    interview_type: text(50),
+    scheduled_date: isoDate,
+    duration_minutes: z.number().int().min(1).max(24 * 60),
+    calendar_event_id: z.string().max(200).nullable(),
+    notes: z.string().max(5000).nullable(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
+
+export const FollowupInput = z
+  .strictObject({
+    posting_id: z.number().int().positive().optional(),
+    application_id: z.number().int().positive().optional(),
+    followup_type: text(50).default('post_application'),
+    scheduled_date: isoDate,
+    notes: z.string().max(5000).nullable().optional(),
+  })
+  .refine((v) => v.posting_id !== undefined || v.application_id !== undefined, {
+    message: 'give posting_id or application_id',
+    path: ['posting_id'],
+  });
+
+export const NotificationPriority = z.enum(['low', 'normal', 'high', 'urgent']);
+export const NotificationInput = z
+  .strictObject({
+    user_id: z.uuid().optional(),
+    role: Role.optional(),
+    notification_type: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,49}$/, 'a lowercase name')
+      .default('general'),
+    message: text(2000),
+    priority: NotificationPriority.default('normal'),
+    data: z.record(z.string(), z.unknown()).default({}),
+  })
+  .refine((v) => !(v.user_id && v.role), { message: 'give user_id or role, not both', path: ['role'] });
+
+export const IdParam = z.object({ id: z.coerce.number().int().positive() });
+export const Paging = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});

@@ -1,0 +1,58 @@
+import cookie from '@fastify/cookie';
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode } from '@jobstream/protocol';
+import { SESSION_COOKIE } from '../auth/credentials.js';
+import { LoginBody, parseInput, RegisterBody, type PublicUser } from '../auth/schemas.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { UserService } from '../domain/users.js';
+import { AppError } from '../errors.js';
+import { requireUser } from './auth-plugin.js';
+
+export interface AuthRoutesOptions {
+  readonly users: UserService;
+  readonly tokens: Pick<TokenService, 'sign' | 'ttlSeconds'>;
+  /** Mark the session cookie `Secure` (served over HTTPS). */
+  readonly secureCookies: boolean;
+}
+
+/**
+ * `POST /api/v1/auth/register`, `login`, `logout` and `GET /api/v1/auth/me`. Needs {@link registerAuth}
+ * (for `request.principal`); registers @fastify/cookie itself unless the app has it already.
+ */
+export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
+  const { users, tokens, secureCookies } = options;
+  if (!app.hasReplyDecorator('setCookie')) void app.register(cookie);
+  // Lax keeps the cookie off cross-site POSTs (CSRF) yet sends it when a link into the dashboard is followed.
+  const cookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookies } as const;
+
+  app.post('/api/v1/auth/register', async (request, reply) => {
+    const body = parseInput(RegisterBody, request.body);
+    const user = await users.register(body, request.principal);
+    return reply.status(201).send({ user });
+  });
+
+  app.post('/api/v1/auth/login', async (request, reply) => {
+    const user = await users.login(parseInput(LoginBody, request.body));
+    const { token } = await tokens.sign(user);
+    void reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: tokens.ttlSeconds });
+    return {
+      access_token: token,
+      token_type: 'bearer' as const,
+      expires_in: tokens.ttlSeconds,
+      user,
+    };
+  });
+
+  app.post('/api/v1/auth/logout', async (_request, reply) => {
+    // Tokens are stateless: this ends the browser session; a copied token lives until it expires.
+    void reply.clearCookie(SESSION_COOKIE, cookieOptions);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/v1/auth/me', async (request): Promise<{ user: PublicUser }> => {
+    const { userId } = requireUser(request);
+    const user = await users.getUser(userId);
+    if (user === undefined) throw new AppError(ErrorCode.unauthorized, 'sign in first');
+    return { user };
+  });
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import type { StoreDialect } from '../store.js';
+import { initialMigration } from './0001-initial.js';
+
+/**
+ * Every migration, by name, in the order they run. In code rather than read from a folder, so that
+ * they work the same under tsx, in a bundle and in tests. Append; never edit one that has shipped.
+ */
+export function createMigrations(dialect: StoreDialect): Record<string, Migration> {
+  return {
+    '0001_initial': initialMigration(dialect),
+  };
+}

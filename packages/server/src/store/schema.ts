@@ -1,0 +1,166 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The tables, as Kysely sees them. Portable between SQLite and PostgreSQL: timestamps are ISO 8601
+ * UTC strings (`2026-11-22T10:00:00.000Z`), booleans are 0/1 integers, lists and objects are JSON text.
+ * Users are UUIDs; postings, applications, interviews, follow-ups and notifications have integer ids,
+ * as the documented APIs show them (`"job_id": 42`).
+ */
+export interface Database {
+  users: UsersTable;
+  postings: PostingsTable;
+  profiles: ProfilesTable;
+  applications: ApplicationsTable;
+  interviews: InterviewsTable;
+  followups: FollowupsTable;
+  notifications: NotificationsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Role = 'job_seeker' | 'recruiter' | 'admin';
+
+export interface UsersTable {
+  id: string;
+  /** Lowercased; unique. */
+  email: string;
+  name: string;
+  role: Role;
+  /** `scrypt$N$r$p$salt$hash`, base64url parts. */
+  password_hash: string;
+  created_at: string;
+}
+
+export interface PostingsTable {
+  id: Generated<number>;
+  company: string;
+  job_title: string;
+  job_description: string;
+  job_url: string | null;
+  location: string | null;
+  source: string;
+  /** The source's own id, for upserts by scrapes; unique with `source` when set. */
+  source_id: string | null;
+  /** JSON array of strings. */
+  skills_required: string;
+  is_active: ColumnType<number, number | undefined, number>;
+  /** The recruiter (or admin) who posted it; null for anonymous or scraped postings. */
+  posted_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type RemotePreference = 'remote' | 'hybrid' | 'onsite' | 'any';
+
+export interface ProfilesTable {
+  user_id: string;
+  /** JSON arrays of strings. */
+  skills: string;
+  desired_titles: string;
+  locations: string;
+  remote_preference: RemotePreference;
+  updated_at: string;
+}
+
+export type ApplicationStatus =
+  | 'pending'
+  | 'reviewing'
+  | 'interviewing'
+  | 'offer_received'
+  | 'accepted'
+  | 'rejected'
+  | 'withdrawn';
+
+export interface ApplicationsTable {
+  id: Generated<number>;
+  posting_id: number;
+  /** The applicant. Unique with `posting_id`. */
+  user_id: string;
+  status: ApplicationStatus;
+  cover_letter: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InterviewsTable {
+  id: Generated<number>;
+  application_id: number;
+  /** The applicant, denormalised for topic routing. */
+  user_id: string;
+  posting_id: number;
+  interview_type: string;
+  scheduled_date: string;
+  duration_minutes: number;
+  status: 'scheduled' | 'cancelled' | 'completed';
+  calendar_event_id: string | null;
+  notes: string | null;
+  /** JSON array of the reminders already sent (`"1d"`, `"1h"`, `"15m"`), so each goes once. */
+  reminders_sent: ColumnType<string, string | undefined, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FollowupsTable {
+  id: Generated<number>;
+  user_id: string;
+  posting_id: number;
+  application_id: number | null;
+  followup_type: string;
+  scheduled_date: string;
+  status: 'pending' | 'sent';
+  notes: string | null;
+  /** When `followup.due` was emitted; null until then, so it goes once. */
+  due_notified_at: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  /** Exactly one of user_id, role is set, or neither (everyone). */
+  user_id: string | null;
+  role: Role | null;
+  notification_type: string;
+  message: string;
+  priority: 'low' | 'normal' | 'high' | 'urgent';
+  /** JSON object. */
+  data: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** Canonical events committed with the state change that implies them; the relay publishes them. */
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  type: string;
+  /** JSON. */
+  data: string;
+  created_at: string;
+  /** null until the relay has published it. */
+  published_at: string | null;
+}
+
+/** Answers of writes made with an `Idempotency-Key`, replayed for a retry within a day. */
+export interface IdempotencyKeysTable {
+  /** Who made the request (user id, or `anon`) and the key they sent. */
+  scope: string;
+  key: string;
+  /** `POST /api/v1/jobs` */
+  request: string;
+  status_code: number;
+  /** JSON. */
+  response_body: string;
+  created_at: string;
+}
+
+export type User = Selectable<UsersTable>;
+export type Posting = Selectable<PostingsTable>;
+export type NewPosting = Insertable<PostingsTable>;
+export type PostingUpdate = Updateable<PostingsTable>;
+export type Profile = Selectable<ProfilesTable>;
+export type Application = Selectable<ApplicationsTable>;
+export type Interview = Selectable<InterviewsTable>;
+export type Followup = Selectable<FollowupsTable>;
+export type Notification = Selectable<NotificationsTable>;
+export type OutboxRow = Selectable<OutboxTable>;

@@ -1,0 +1,71 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from '../logger.js';
+import type { Backend } from './backend.js';
+import { parseDatabaseUrl } from './database-url.js';
+import { KyselyStore } from './kysely-store.js';
+import { runMigrations } from './migrate.js';
+import { createPostgresBackend } from './postgres-backend.js';
+import type { Database } from './schema.js';
+import { createSqliteBackend } from './sqlite-backend.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** A canonical event before the hub has given it a seq. */
+export interface EventDraft {
+  readonly topic: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/** One open transaction, as `Store.transaction` hands it to its callback. */
+export interface Tx {
+  readonly db: Transaction<Database>;
+  /** Records a canonical event in the outbox, committed with this transaction. */
+  emit(event: EventDraft): Promise<void>;
+}
+
+/** What `Store.withOutboxLock` did. */
+export type OutboxLockOutcome<T> = { readonly ran: true; readonly value: T } | { readonly ran: false };
+
+/** The database of one Jobstream process, whichever backend holds it. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** Folder for files the server keeps (e.g. a generated JWT secret): the SQLite file's folder, or ./data for PostgreSQL. Created if missing. */
+  readonly dataDir: string;
+  /**
+   * Runs fn in one transaction; events emitted through tx commit with the state change.
+   * Do not nest: on SQLite the inner call would wait for the outer one forever.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Listener called after each commit that emitted events (the relay uses it to publish at once). */
+  onCommit(listener: () => void): () => void;
+  /**
+   * Runs fn as the only outbox publisher among the processes that share this database (a PostgreSQL
+   * advisory lock held by a transaction, which fn gets as its `db`). A SQLite database belongs to one
+   * process, so there fn simply runs. `{ ran: false }` when another process holds the lock.
+   */
+  withOutboxLock<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<OutboxLockOutcome<T>>;
+  /** Closes the connections; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database named by `databaseUrl`: `sqlite:./data/jobstream.db` (relative to cwd;
+ * `sqlite::memory:` allowed) or `postgres://…`. Creates the folder/file, sets WAL + busy_timeout +
+ * foreign_keys on SQLite, runs pending migrations, and resolves when ready.
+ */
+export async function openStore(databaseUrl: string, options: { logger?: Logger } = {}): Promise<Store> {
+  const target = parseDatabaseUrl(databaseUrl);
+  const backend: Backend =
+    target.dialect === 'sqlite'
+      ? await createSqliteBackend(target.file, options.logger)
+      : await createPostgresBackend(target.url, options.logger);
+  try {
+    await runMigrations(backend.db, backend.dialect, options.logger);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+  return new KyselyStore(backend, options.logger);
+}
