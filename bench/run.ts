@@ -104,6 +104,8 @@ async function runScenario(
     }
   }
   s.derive?.(all);
+  // The bench itself keeps about 2 cores busy; much more than that means something else competed.
+  notes.push(`load average after this scenario: ${os.loadavg()[0]?.toFixed(2) ?? '?'} (1 min)`);
   return renderTable(s.title, s.rows(cfg), servers, all, notes);
 }
 

@@ -19,7 +19,10 @@ export const UnsubscribeMessage = z.strictObject({ type: z.literal('unsubscribe'
 export const PingMessage = z.strictObject({ type: z.literal('ping') });
 export const PongMessage = z.strictObject({ type: z.literal('pong') });
 /** A fresh token for the same user, sent before the current one lapses, keeps the connection open. */
-export const RefreshMessage = z.strictObject({ type: z.literal('refresh'), token: z.string().min(1).max(8192) });
+export const RefreshMessage = z.strictObject({
+  type: z.literal('refresh'),
+  token: z.string().min(1).max(8192),
+});
 
 export const ClientMessage = z.discriminatedUnion('type', [
   SubscribeMessage,

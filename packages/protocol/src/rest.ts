@@ -93,7 +93,12 @@ export const InterviewInput = z.strictObject({
   application_id: z.number().int().positive(),
   interview_type: text(50).default('general'),
   scheduled_date: isoDate,
-  duration_minutes: z.number().int().min(1).max(24 * 60).default(60),
+  duration_minutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   calendar_event_id: z.string().max(200).nullable().optional(),
   notes: z.string().max(5000).nullable().optional(),
 });
@@ -101,7 +106,11 @@ export const InterviewPatch = z
   .strictObject({
     interview_type: text(50),
     scheduled_date: isoDate,
-    duration_minutes: z.number().int().min(1).max(24 * 60),
+    duration_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
     calendar_event_id: z.string().max(200).nullable(),
     notes: z.string().max(5000).nullable(),
   })

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, flagOf, loadConfig, settings, type SettingName } from './config.js';
+import { userAddCommand } from './auth/user-command.js';
+import { AppError, describeFields } from './errors.js';
 import { createLogger } from './logger.js';
+import { openStore } from './store/store.js';
 import { createJobstream } from './server.js';
 import { version } from './version.js';
 
@@ -16,6 +19,8 @@ function help(): string {
 
 Usage:
   jobstream serve [flags]     run the server
+  jobstream user add --email E --password P --role job_seeker|recruiter|admin [--name N]
+                              create a user (the first admin, say) in DATABASE_URL's store
   jobstream --version
   jobstream --help
 
@@ -59,6 +64,18 @@ async function serve(args: string[]): Promise<void> {
   await server.listen();
 }
 
+/** `jobstream user add --email … --password … --role … [--name …]`: creates a user, such as the first admin. */
+async function userAdd(args: string[]): Promise<void> {
+  const config = loadConfig(process.env);
+  const store = await openStore(config.databaseUrl);
+  try {
+    const user = await userAddCommand(store, args);
+    process.stdout.write(`created ${user.role} ${user.email} (${user.id})\n`);
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -70,11 +87,17 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest);
+  if (command === 'user' && rest[0] === 'add') return userAdd(rest.slice(1));
   process.stderr.write(`unknown command "${command}"\n\n${help()}`);
   process.exitCode = 2;
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof AppError) {
+    const fields = error.fields ? `: ${describeFields(error.fields)}` : '';
+    process.stderr.write(`jobstream: ${error.message}${fields}\n`);
+    process.exit(2);
+  }
   if (
     error instanceof ConfigError ||
     (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))

@@ -167,6 +167,11 @@ export async function createJobstream(
         }
         registry.stop();
         await app.close();
+        // Publish what is committed while there is still time; what is left goes at the next start.
+        const drained = relay.drain().catch((error: unknown) => {
+          logger.warn({ err: error }, 'outbox not drained at shutdown; the next start sends the rest');
+        });
+        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         await relay.stop();
         await broker.close();
         await store.close();

@@ -20,7 +20,11 @@ export class NotificationService {
     const sender = requireRole(actor, 'admin', 'recruiter');
     return this.#store.transaction(async (tx) => {
       if (input.user_id) {
-        const user = await tx.db.selectFrom('users').select('id').where('id', '=', input.user_id).executeTakeFirst();
+        const user = await tx.db
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', input.user_id)
+          .executeTakeFirst();
         if (!user) throw notFound(`user ${input.user_id}`);
       }
       const row = await tx.db

@@ -84,7 +84,11 @@ export class PostingService {
   }
 
   async get(id: number): Promise<Posting> {
-    const row = await this.#store.db.selectFrom('postings').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.#store.db
+      .selectFrom('postings')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw notFound(`posting ${id}`);
     return toPosting(row);
   }
@@ -96,7 +100,12 @@ export class PostingService {
   }
 
   /** Inserts a posting and its `posting.created` event inside `tx` (also used by scrapes). */
-  async insert(tx: Tx, input: PostingInput, postedBy: string | null, sourceId: string | null): Promise<Posting> {
+  async insert(
+    tx: Tx,
+    input: PostingInput,
+    postedBy: string | null,
+    sourceId: string | null,
+  ): Promise<Posting> {
     const stamp = now();
     const row = await tx.db
       .insertInto('postings')

@@ -44,8 +44,10 @@ export function registerDomainRoutes(root: FastifyInstance, services: DomainServ
   app.post('/api/v1/jobs', { schema: { tags: ['postings'], body: PostingInput } }, async (req, reply) =>
     reply.status(201).send(await postings.create(req.principal, req.body)),
   );
-  app.patch('/api/v1/jobs/:id', { schema: { tags: ['postings'], params: IdParam, body: PostingPatch } }, (req) =>
-    postings.update(req.principal, req.params.id, req.body),
+  app.patch(
+    '/api/v1/jobs/:id',
+    { schema: { tags: ['postings'], params: IdParam, body: PostingPatch } },
+    (req) => postings.update(req.principal, req.params.id, req.body),
   );
   app.post('/api/v1/jobs/:id/deactivate', { schema: { tags: ['postings'], params: IdParam } }, (req) =>
     postings.deactivate(req.principal, req.params.id),
@@ -79,8 +81,10 @@ export function registerDomainRoutes(root: FastifyInstance, services: DomainServ
   app.get('/api/v1/interviews', { schema: { tags: ['interviews'], querystring: Paging } }, (req) =>
     interviews.list(req.principal, req.query.limit, req.query.offset),
   );
-  app.post('/api/v1/interviews', { schema: { tags: ['interviews'], body: InterviewInput } }, async (req, reply) =>
-    reply.status(201).send(await interviews.schedule(req.principal, req.body)),
+  app.post(
+    '/api/v1/interviews',
+    { schema: { tags: ['interviews'], body: InterviewInput } },
+    async (req, reply) => reply.status(201).send(await interviews.schedule(req.principal, req.body)),
   );
   app.patch(
     '/api/v1/interviews/:id',
@@ -94,8 +98,10 @@ export function registerDomainRoutes(root: FastifyInstance, services: DomainServ
   app.get('/api/v1/followups', { schema: { tags: ['followups'], querystring: Paging } }, (req) =>
     followups.list(req.principal, req.query.limit, req.query.offset),
   );
-  app.post('/api/v1/followups', { schema: { tags: ['followups'], body: FollowupInput } }, async (req, reply) =>
-    reply.status(201).send(await followups.create(req.principal, req.body)),
+  app.post(
+    '/api/v1/followups',
+    { schema: { tags: ['followups'], body: FollowupInput } },
+    async (req, reply) => reply.status(201).send(await followups.create(req.principal, req.body)),
   );
   app.post('/api/v1/followups/:id/sent', { schema: { tags: ['followups'], params: IdParam } }, (req) =>
     followups.markSent(req.principal, req.params.id),

@@ -36,9 +36,13 @@ function fromFastify(error: FastifyError | AppError): AppError | undefined {
       path: v.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(root)',
       message: v.message ?? 'invalid',
     }));
-    return new AppError(ErrorCode.invalidMessage, `invalid ${error.validationContext ?? 'request'}: ${describeFields(fields)}`, {
-      fields,
-    });
+    return new AppError(
+      ErrorCode.invalidMessage,
+      `invalid ${error.validationContext ?? 'request'}: ${describeFields(fields)}`,
+      {
+        fields,
+      },
+    );
   }
   const status = error.statusCode;
   if (status === 413) return new AppError(ErrorCode.payloadTooLarge, 'request body too large');

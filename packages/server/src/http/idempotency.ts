@@ -21,7 +21,8 @@ export function registerIdempotency(app: FastifyInstance, store: Store): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const key = request.headers['idempotency-key'];
     if (!writes.has(request.method) || typeof key !== 'string' || key === '') return;
-    if (key.length > 200) throw new AppError(ErrorCode.invalidMessage, 'Idempotency-Key is at most 200 characters');
+    if (key.length > 200)
+      throw new AppError(ErrorCode.invalidMessage, 'Idempotency-Key is at most 200 characters');
     const scope = request.principal.userId ?? 'anon';
     const signature = `${request.method} ${request.url}`;
     const earlier = await findIdempotentResponse(store.db, scope, key);

@@ -63,13 +63,7 @@ export interface ProfilesTable {
 }
 
 export type ApplicationStatus =
-  | 'pending'
-  | 'reviewing'
-  | 'interviewing'
-  | 'offer_received'
-  | 'accepted'
-  | 'rejected'
-  | 'withdrawn';
+  'pending' | 'reviewing' | 'interviewing' | 'offer_received' | 'accepted' | 'rejected' | 'withdrawn';
 
 export interface ApplicationsTable {
   id: Generated<number>;

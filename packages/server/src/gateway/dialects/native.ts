@@ -151,7 +151,8 @@ function describeInvalid(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'a message must be a JSON object';
   const type = (raw as { type?: unknown }).type;
   if (typeof type !== 'string') return 'a message needs a string "type"';
-  if (!['subscribe', 'unsubscribe', 'ping', 'pong', 'refresh'].includes(type)) return `unknown message type "${type}"`;
+  if (!['subscribe', 'unsubscribe', 'ping', 'pong', 'refresh'].includes(type))
+    return `unknown message type "${type}"`;
   const topic = (raw as { topic?: unknown }).topic;
   if (typeof topic === 'string' && !Topic.safeParse(topic).success)
     return `invalid topic "${topic.slice(0, 100)}"`;
