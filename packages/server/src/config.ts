@@ -51,7 +51,12 @@ export const settings = {
     default: 'false',
     help: 'demand credentials everywhere',
   },
-  corsOrigins: { env: 'CORS_ORIGINS', schema: list, default: '', help: 'comma-separated allowed origins' },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    schema: list,
+    default: '*',
+    help: 'browser origins allowed to call the HTTP API: * (any, without cookies), a comma-separated list (with cookies), or empty (none)',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

@@ -92,8 +92,12 @@ export async function createJobstream(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  if (config.corsOrigins.length > 0) {
-    await app.register(cors, { origin: config.corsOrigins.includes('*') ? true : config.corsOrigins });
+  if (config.corsOrigins.includes('*')) {
+    // Any page may call the API (the documented browser examples run on another port), but without
+    // cookies: a session cookie is only honoured from origins that are listed.
+    await app.register(cors, { origin: '*' });
+  } else if (config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: config.corsOrigins, credentials: true });
   }
   await app.register(swagger, {
     openapi: { info: { title: 'Jobstream', version, description: 'Real-time job events: REST API' } },

@@ -169,6 +169,22 @@ test('CORS_ORIGINS lets the listed origins read the HTTP API from a browser', as
     'also on the event stream',
   );
   await sse.body?.cancel();
+  assert.equal(allowed.headers.get('access-control-allow-credentials'), 'true');
   const other = await fetch(`${url}/api/v1/stats`, { headers: { origin: 'http://evil.example' } });
   assert.equal(other.headers.get('access-control-allow-origin'), null);
+});
+
+test('by default any page may call the API, as the documented browser examples do, but without cookies', async (t) => {
+  const { url } = await startServer(t);
+  const preflight = await fetch(`${url}/api/v1/jobs`, {
+    method: 'OPTIONS',
+    headers: {
+      origin: 'http://localhost:3000',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
+    },
+  });
+  assert.equal(preflight.status, 204);
+  assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+  assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
 });
