@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { CloseCode } from '@jobstream/protocol';
-import { spawnServer, stopProcess } from './helpers/server.js';
+import { spawnServer, stopProcess, testDatabaseUrl } from './helpers/server.js';
 import { TestClient } from './helpers/ws-client.js';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -46,4 +46,43 @@ test('SIGTERM closes sockets with 1001 and exits 0', async (t) => {
   const code = await stopProcess(server.child, 'SIGTERM');
   assert.equal(code, 0);
   assert.equal((await client.closed).code, CloseCode.goingAway);
+});
+
+test('jobstream user add creates the first admin, who can then log in', async (t) => {
+  const databaseUrl = testDatabaseUrl(t);
+  const added = run(
+    [
+      'user',
+      'add',
+      '--email',
+      'Boss@Example.test',
+      '--password',
+      'long-secret-1',
+      '--role',
+      'admin',
+      '--name',
+      'Boss',
+    ],
+    {
+      DATABASE_URL: databaseUrl,
+    },
+  );
+  assert.equal(added.status, 0, added.stderr);
+  assert.match(added.stdout, /created admin boss@example\.test/);
+  const again = run(
+    ['user', 'add', '--email', 'boss@example.test', '--password', 'long-secret-1', '--role', 'admin'],
+    {
+      DATABASE_URL: databaseUrl,
+    },
+  );
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /already exists/);
+  const server = await spawnServer(t, { DATABASE_URL: databaseUrl });
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'boss@example.test', password: 'long-secret-1' }),
+  });
+  assert.equal(login.status, 200);
+  assert.equal(((await login.json()) as { user: { role: string } }).user.role, 'admin');
 });
