@@ -86,6 +86,8 @@ function describe(err: unknown): string {
 /** Jobstream /ws and the bare baseline speak the same JSON messages. */
 const openWs: Opener = (opts, hooks) =>
   new Promise<Conn>((resolve, reject) => {
+    // ws answers the server's ping frames itself (autoPong), which is what keeps an idle client alive
+    // on Jobstream; its JSON {"type":"ping"} needs no reply, so none is sent.
     const ws = new WebSocket(opts.url, {
       perMessageDeflate: false,
       localAddress: opts.localAddress,
@@ -145,8 +147,6 @@ const openWs: Opener = (opts, hooks) =>
       if (typeof msg !== 'object' || msg === null) return;
       const m = msg as { type?: unknown; topic?: unknown; code?: unknown; message?: unknown };
       if (m.type === 'subscribed' && typeof m.topic === 'string') acks.get(m.topic)?.ok();
-      // Jobstream drops peers silent for two heartbeats; idle clients answer its pings.
-      else if (m.type === 'ping') ws.send('{"type":"pong"}');
       else if (m.type === 'error') {
         const text = `server error ${String(m.code)}: ${String(m.message)}`;
         hooks.onError(text);

@@ -8,8 +8,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installCleanup, killAllNow } from './children.js';
-import { startIdentityProvider } from './identity-provider.js';
-import type { IdentityProvider } from './identity-provider.js';
 import { readConfig } from './config.js';
 import type { ScenarioName } from './config.js';
 import { renderTable } from './report-table.js';
@@ -66,7 +64,6 @@ async function runScenario(
   s: Scenario,
   servers: ServerName[],
   cfg: ReturnType<typeof readConfig>,
-  idp: IdentityProvider | undefined,
 ): Promise<string> {
   const all: Partial<Record<ServerName, Values>> = {};
   const notes: string[] = [];
@@ -78,10 +75,9 @@ async function runScenario(
     const started = performance.now();
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
-      // Only Jobstream checks who may read a topic; the baselines ignore credentials.
-      const auth =
-        name === 'jobstream' && idp ? { env: { JWT_JWKS_URL: idp.jwksUrl }, token: idp.token } : {};
-      server = await startServer(spec, ROOT, apiKey, auth);
+      // The bench's topics are an application's own, which anonymous clients may read, as with the
+      // baselines: every server is driven without credentials.
+      server = await startServer(spec, ROOT, apiKey, {});
       const ctx = { cfg, log: (m: string) => log(`${tag}: ${m}`), note: (m: string) => notes.push(m) };
       all[name] = await withTimeout(s.run(ctx, server), SCENARIO_TIMEOUT_MS, tag);
       const died = server.exited();
@@ -133,15 +129,13 @@ async function main(): Promise<void> {
   process.stdout.write(header + '\n');
   const parts = [header];
   const t0 = performance.now();
-  const idp = servers.includes('jobstream') ? await startIdentityProvider() : undefined;
   try {
     for (const name of cfg.only) {
-      const table = await runScenario(SCENARIOS[name], servers, cfg, idp);
+      const table = await runScenario(SCENARIOS[name], servers, cfg);
       process.stdout.write(table + '\n');
       parts.push(table);
     }
   } finally {
-    await idp?.close();
   }
   parts.push(`_total run time ${((performance.now() - t0) / 1000).toFixed(0)} s_\n`);
   fs.writeFileSync(path.join(outDir, 'last.md'), parts.join('\n'));

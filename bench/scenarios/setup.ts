@@ -4,7 +4,8 @@
 
 import { Fleet } from '../fleet.js';
 import { closesText, fmt, num, scaled } from '../scenario.js';
-import type { Scenario } from '../scenario.js';
+import type { Scenario, ScenarioContext, Values } from '../scenario.js';
+import type { RunningServer } from '../server-process.js';
 
 const CONCURRENCY = 128;
 const TARGET = 5000;
@@ -30,25 +31,30 @@ export const setup: Scenario = {
   ],
   async run(ctx, server) {
     const n = scaled(10000, ctx.cfg.scale, 20);
-    const fleet = await Fleet.start(Fleet.childrenFor(n));
-    try {
-      ctx.log(`opening ${fmt.int(n)}`);
-      const c = await fleet.connect(
-        server,
-        { total: n, topics: { shared: [] }, parseLatency: false, concurrency: CONCURRENCY },
-        180_000,
-      );
-      if (c.errors.length) ctx.note(`${server.spec.label}: ${c.errors.join('; ')}`);
-      const rep = await fleet.report();
-      return {
-        rate: (c.opened * 1000) / c.elapsedMs,
-        p50: c.handshake.percentile(0.5),
-        p99: c.handshake.percentile(0.99),
-        failed: c.failed,
-        closes: closesText(rep.closes),
-      };
-    } finally {
-      await fleet.stop();
-    }
+    return openAll(ctx, server, n);
   },
 };
+
+async function openAll(ctx: ScenarioContext, server: RunningServer, n: number): Promise<Values> {
+  const fleet = await Fleet.start(Fleet.childrenFor(n));
+  try {
+    ctx.log(`opening ${fmt.int(n)}`);
+    const c = await fleet.connect(
+      server,
+      { total: n, topics: { shared: [] }, parseLatency: false, concurrency: CONCURRENCY },
+      180_000,
+    );
+    if (c.errors.length) ctx.note(`${server.spec.label}: ${c.errors.join('; ')}`);
+    const rep = await fleet.report();
+    return {
+      rate: (c.opened * 1000) / c.elapsedMs,
+      p50: c.handshake.percentile(0.5),
+      p99: c.handshake.percentile(0.99),
+      failed: c.failed,
+      closes: closesText(rep.closes),
+    };
+  } finally {
+    // Closing all of them also empties the server for the next pass.
+    await fleet.stop();
+  }
+}

@@ -33,4 +33,6 @@ io.on('connection', (socket) => {
   });
 });
 
+// Like Fastify's default (72 s), so idle keep-alive sockets are not reset under the publisher.
+server.keepAliveTimeout = 72_000;
 server.listen(port, host);

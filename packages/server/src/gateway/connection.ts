@@ -24,6 +24,8 @@ export class Connection implements Flushable {
   flushState = 0;
   /** Last time anything arrived from the peer (ms since epoch). */
   lastSeen = Date.now();
+  /** Runs every heartbeat interval while the peer is alive (set by the registry). */
+  heartbeat: (() => void) | undefined;
   readonly #transport: Transport;
   readonly #scheduler: FlushScheduler;
   readonly #hub: Hub;

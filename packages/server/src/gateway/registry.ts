@@ -6,7 +6,6 @@ import type { Connection } from './connection.js';
  */
 export class ConnectionRegistry {
   readonly #connections = new Set<Connection>();
-  readonly #heartbeats = new Map<Connection, () => void>();
   readonly #byEndpoint = new Map<string, number>();
   readonly #maxConnections: number;
   readonly #heartbeatMs: number;
@@ -28,7 +27,7 @@ export class ConnectionRegistry {
   /** Adds a connection; `heartbeat` runs every interval while the peer has been heard from lately. */
   add(connection: Connection, heartbeat?: () => void): void {
     this.#connections.add(connection);
-    if (heartbeat) this.#heartbeats.set(connection, heartbeat);
+    connection.heartbeat = heartbeat;
     this.#byEndpoint.set(connection.endpoint, (this.#byEndpoint.get(connection.endpoint) ?? 0) + 1);
     connection.onClose(() => this.#remove(connection));
     this.#timer ??= setInterval(() => this.#beat(), this.#heartbeatMs);
@@ -50,7 +49,6 @@ export class ConnectionRegistry {
 
   #remove(connection: Connection): void {
     if (!this.#connections.delete(connection)) return;
-    this.#heartbeats.delete(connection);
     this.#byEndpoint.set(connection.endpoint, (this.#byEndpoint.get(connection.endpoint) ?? 1) - 1);
     if (this.#connections.size === 0) this.stop();
   }
@@ -58,9 +56,10 @@ export class ConnectionRegistry {
   /** A peer silent for two intervals is dropped; the others get their heartbeat. */
   #beat(): void {
     const silentSince = Date.now() - 2 * this.#heartbeatMs;
-    for (const [connection, heartbeat] of this.#heartbeats) {
+    for (const connection of this.#connections) {
+      if (!connection.heartbeat) continue;
       if (connection.lastSeen < silentSince) connection.terminate();
-      else heartbeat();
+      else connection.heartbeat();
     }
   }
 }

@@ -3,7 +3,8 @@ import { ClientMessage, ErrorCode, Topic, type SubscribeMessage } from '@jobstre
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
-import type { Principal } from '../authorizer.js';
+import type { Authorizer, Principal } from '../authorizer.js';
+import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 
 /** Most topics one native connection may subscribe to at once. */
@@ -26,12 +27,16 @@ export const nativeDialect: WsDialect = {
 };
 
 class NativeSession implements DialectSession {
-  readonly #ctx: DialectContext;
+  // Only what the session needs is kept: holding the whole context would keep the upgrade request
+  // (headers and all) alive for the life of every connection.
+  readonly #connection: Connection;
+  readonly #authorizer: Authorizer;
   /** Who the connection is; a `refresh` may extend it (same user only). */
   #principal: Principal;
 
   constructor(ctx: DialectContext) {
-    this.#ctx = ctx;
+    this.#connection = ctx.connection;
+    this.#authorizer = ctx.authorizer;
     this.#principal = ctx.principal;
     ctx.connection.send(
       jsonFrame({
@@ -65,11 +70,11 @@ class NativeSession implements DialectSession {
         });
         return;
       case 'unsubscribe':
-        this.#ctx.connection.unsubscribe(msg.topic);
-        this.#ctx.connection.send(jsonFrame({ type: 'unsubscribed', topic: msg.topic }));
+        this.#connection.unsubscribe(msg.topic);
+        this.#connection.send(jsonFrame({ type: 'unsubscribed', topic: msg.topic }));
         return;
       case 'ping':
-        this.#ctx.connection.send(pong);
+        this.#connection.send(pong);
         return;
       case 'pong':
         return;
@@ -88,12 +93,13 @@ class NativeSession implements DialectSession {
 
   heartbeat(): void {
     // The ping frame makes browsers answer on their own; the message lets SDKs see the heartbeat.
-    this.#ctx.connection.send(pingFrame, false);
-    this.#ctx.connection.send(appPing, false);
+    this.#connection.send(pingFrame, false);
+    this.#connection.send(appPing, false);
   }
 
   async #subscribe(msg: SubscribeMessage): Promise<void> {
-    const { connection, authorizer } = this.#ctx;
+    const connection = this.#connection;
+    const authorizer = this.#authorizer;
     const principal = this.#principal;
     const isNew = !connection.has(msg.topic);
     if (isNew && connection.subscriptionCount >= MAX_SUBSCRIPTIONS) {
@@ -128,18 +134,18 @@ class NativeSession implements DialectSession {
   }
 
   async #refresh(token: string): Promise<void> {
-    const next = await this.#ctx.authorizer.verifyToken(token);
+    const next = await this.#authorizer.verifyToken(token);
     if (next.userId !== this.#principal.userId) {
       throw new AppError(ErrorCode.forbidden, 'a refresh token must be for the same user');
     }
     this.#principal = next;
-    this.#ctx.connection.expireAt(next.expiresAt);
+    this.#connection.expireAt(next.expiresAt);
     const expires = next.expiresAt === null ? null : new Date(next.expiresAt).toISOString();
-    this.#ctx.connection.send(jsonFrame({ type: 'refreshed', expires_at: expires }));
+    this.#connection.send(jsonFrame({ type: 'refreshed', expires_at: expires }));
   }
 
   #error(code: string, message: string, ref?: string): void {
-    this.#ctx.connection.send(jsonFrame({ type: 'error', code, message, ...(ref ? { ref } : {}) }));
+    this.#connection.send(jsonFrame({ type: 'error', code, message, ...(ref ? { ref } : {}) }));
   }
 }
 
