@@ -129,13 +129,10 @@ async function main(): Promise<void> {
   process.stdout.write(header + '\n');
   const parts = [header];
   const t0 = performance.now();
-  try {
-    for (const name of cfg.only) {
-      const table = await runScenario(SCENARIOS[name], servers, cfg);
-      process.stdout.write(table + '\n');
-      parts.push(table);
-    }
-  } finally {
+  for (const name of cfg.only) {
+    const table = await runScenario(SCENARIOS[name], servers, cfg);
+    process.stdout.write(table + '\n');
+    parts.push(table);
   }
   parts.push(`_total run time ${((performance.now() - t0) / 1000).toFixed(0)} s_\n`);
   fs.writeFileSync(path.join(outDir, 'last.md'), parts.join('\n'));

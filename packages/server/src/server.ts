@@ -16,7 +16,10 @@ import { NotificationService } from './domain/notifications.js';
 import { PostingService } from './domain/postings.js';
 import { ProfileService } from './domain/profiles.js';
 import { createUserService } from './domain/users.js';
+import { channelsDialect } from './gateway/dialects/channels.js';
+import { jobFeedDialect } from './gateway/dialects/job-feed.js';
 import { nativeDialect } from './gateway/dialects/native.js';
+import { createNotificationsDialect } from './gateway/dialects/notifications.js';
 import { FlushScheduler } from './gateway/flush-scheduler.js';
 import { ConnectionRegistry } from './gateway/registry.js';
 import { attachWsGateway } from './gateway/ws-gateway.js';
@@ -135,7 +138,15 @@ export async function createJobstream(
     registry,
     scheduler,
     logger,
-    dialects: [nativeDialect],
+    dialects: [
+      nativeDialect,
+      jobFeedDialect,
+      channelsDialect,
+      // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
+      createNotificationsDialect({
+        allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      }),
+    ],
     limits: {
       maxPayloadBytes: config.maxPayloadBytes,
       sendBufferBytes: config.sendBufferBytes,

@@ -122,7 +122,12 @@ export class Connection implements Flushable {
     this.#expiry.unref();
   }
 
+  /** Runs `listener` once the connection is gone (at once if it already is). */
   onClose(listener: () => void): void {
+    if (!this.#open) {
+      listener();
+      return;
+    }
     this.#onClose.push(listener);
   }
 

@@ -170,6 +170,7 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
           return;
         }
         const opened = session;
+        if (!connection.open) return; // the dialect refused it while opening
         deps.registry.add(connection, () => opened.heartbeat());
         const queued = early ?? [];
         early = undefined;

@@ -1,0 +1,282 @@
+import type {
+  ApplicationCreatedData,
+  ApplicationStatusChangedData,
+  CanonicalEvent,
+  FollowupData,
+  InterviewData,
+  NotificationData,
+  PostingCreatedData,
+} from '@jobstream/protocol';
+import type { FrameEncoder } from '../../hub/hub-event.js';
+import { jsonFrame } from '../ws-frame.js';
+
+/**
+ * Canonical events → channels API events (spec/channels.md). One renderer per canonical type; the
+ * encoder is a module constant so that the hub renders each event once for every channels socket.
+ * Canonical data arrives as published: a missing field renders as null, never as a crash.
+ */
+
+type Data = Record<string, unknown>;
+type Rendered = { type: string; data: Data } | null;
+type Renderer = (data: Data, event: CanonicalEvent) => Rendered;
+
+// The canonical shapes of the events whose producers come with the background work (issue 5).
+interface AnalysisData {
+  job_id: number;
+  company: string;
+  job_title: string;
+  match_score: number;
+  recommendation: string;
+  strengths: string[];
+  concerns: string[];
+}
+interface RecommendationData {
+  count: number;
+  top_recommendations: { job_id: number; company: string; job_title: string; score: number }[];
+  generated_at: string;
+}
+interface SkillGapData {
+  job_id: number;
+  overall_match: number;
+  matching_skills: number | unknown[];
+  missing_skills: number | unknown[];
+  missing_skills_list: { skill: string; importance: string }[];
+}
+
+const orNull = (value: unknown): unknown => value ?? null;
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+/** A count the producer may send as a number or as the list itself. */
+const count = (value: unknown): number =>
+  Array.isArray(value) ? value.length : typeof value === 'number' ? value : 0;
+
+const interview = (d: Partial<InterviewData>): Data => ({
+  interview_id: orNull(d.interview_id),
+  job_id: orNull(d.job_id),
+  company: orNull(d.company),
+  job_title: orNull(d.job_title),
+  interview_type: orNull(d.interview_type),
+  scheduled_date: orNull(d.scheduled_date),
+  duration_minutes: orNull(d.duration_minutes),
+  calendar_event_id: orNull(d.calendar_event_id),
+});
+
+const followup = (d: Partial<FollowupData>): Data => ({
+  followup_id: orNull(d.followup_id),
+  job_id: orNull(d.job_id),
+  company: orNull(d.company),
+  job_title: orNull(d.job_title),
+  followup_type: orNull(d.followup_type),
+  scheduled_date: orNull(d.scheduled_date),
+});
+
+/** Milliseconds from the event to a date in its data (NaN when either is not a date). */
+const untilMs = (date: unknown, event: CanonicalEvent): number =>
+  Date.parse(String(date)) - Date.parse(event.ts);
+
+/** "15 minutes", "1 hour", "1 day": the reminder offsets of the document, rounded to the unit. */
+export function describeTimeUntil(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const [n, unit] =
+    minutes >= 1440
+      ? [Math.round(minutes / 1440), 'day']
+      : minutes >= 60
+        ? [Math.round(minutes / 60), 'hour']
+        : [minutes, 'minute'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** The document's severities (info, warning, …) from a notification's priority, unless its data names one. */
+const severityOf: Record<NotificationData['priority'], string> = {
+  low: 'info',
+  normal: 'info',
+  high: 'warning',
+  urgent: 'critical',
+};
+
+const notification: Renderer = (raw) => {
+  const d = raw as Partial<NotificationData>;
+  const extra = (d.data ?? {}) as Data;
+  return {
+    type: 'system.notification',
+    data: {
+      message: d.message ?? '',
+      severity: typeof extra.severity === 'string' ? extra.severity : severityOf[d.priority ?? 'normal'],
+      action_required: typeof extra.action_required === 'boolean' ? extra.action_required : false,
+      notification_type: orNull(d.notification_type),
+      priority: orNull(d.priority),
+    },
+  };
+};
+
+const recommendations =
+  (type: string): Renderer =>
+  (raw, event) => {
+    const d = raw as Partial<RecommendationData>;
+    const top = Array.isArray(d.top_recommendations) ? d.top_recommendations : [];
+    return {
+      type,
+      data: {
+        count: d.count ?? top.length,
+        top_recommendations: top.map((r) => ({
+          job_id: orNull(r.job_id),
+          company: orNull(r.company),
+          job_title: orNull(r.job_title),
+          score: orNull(r.score),
+        })),
+        generated_at: d.generated_at ?? event.ts,
+      },
+    };
+  };
+
+const skillGap =
+  (type: string): Renderer =>
+  (raw) => {
+    const d = raw as Partial<SkillGapData>;
+    const list = Array.isArray(d.missing_skills_list) ? d.missing_skills_list : [];
+    return {
+      type,
+      data: {
+        job_id: orNull(d.job_id),
+        overall_match: orNull(d.overall_match),
+        matching_skills: count(d.matching_skills),
+        missing_skills: d.missing_skills === undefined ? list.length : count(d.missing_skills),
+        missing_skills_list: list.map((s) => ({ skill: orNull(s.skill), importance: orNull(s.importance) })),
+      },
+    };
+  };
+
+const interviewUpdated: Renderer = (raw) => {
+  const d = raw as Partial<InterviewData> & { changes?: string[] };
+  return {
+    type: 'interview.updated',
+    data: { ...interview(d), status: orNull(d.status), changes: strings(d.changes) },
+  };
+};
+
+/** Canonical type → its rendering; a type not here is not part of this API and is not sent. */
+const renderers = new Map<string, Renderer>([
+  [
+    'posting.created',
+    (raw) => {
+      const p = (raw as Partial<PostingCreatedData>).posting;
+      if (!p) return null;
+      const data = {
+        job_id: p.id,
+        company: p.company,
+        job_title: p.job_title,
+        location: p.location,
+        source: p.source,
+      };
+      return { type: 'job.created', data };
+    },
+  ],
+  [
+    'analysis.started',
+    (raw) => {
+      const d = raw as Partial<AnalysisData>;
+      const data = { job_id: orNull(d.job_id), company: orNull(d.company), job_title: orNull(d.job_title) };
+      return { type: 'job.analyzing', data };
+    },
+  ],
+  [
+    'analysis.completed',
+    (raw) => {
+      const d = raw as Partial<AnalysisData>;
+      return {
+        type: 'job.analyzed',
+        data: {
+          job_id: orNull(d.job_id),
+          match_score: orNull(d.match_score),
+          recommendation: orNull(d.recommendation),
+          strengths: strings(d.strengths),
+          concerns: strings(d.concerns),
+        },
+      };
+    },
+  ],
+  [
+    'application.status_changed',
+    (raw) => {
+      const d = raw as Partial<ApplicationStatusChangedData>;
+      return {
+        type: 'application.status_changed',
+        data: {
+          application_id: orNull(d.application_id),
+          job_id: orNull(d.job_id),
+          company: orNull(d.company),
+          job_title: orNull(d.job_title),
+          old_status: orNull(d.old_status),
+          new_status: orNull(d.new_status),
+          timestamp: orNull(d.timestamp),
+        },
+      };
+    },
+  ],
+  [
+    'application.created',
+    (raw) => {
+      const d = raw as Partial<ApplicationCreatedData>;
+      return {
+        type: 'application.updated',
+        data: {
+          application_id: orNull(d.application_id),
+          job_id: orNull(d.job_id),
+          company: orNull(d.company),
+          job_title: orNull(d.job_title),
+          status: orNull(d.status),
+          applicant_name: orNull(d.applicant_name),
+          timestamp: orNull(d.created_at),
+        },
+      };
+    },
+  ],
+  ['recommendations.new', recommendations('recommendations.new')],
+  ['recommendations.updated', recommendations('recommendations.updated')],
+  ['skill_gap.completed', skillGap('skill_gap.completed')],
+  ['skill_gap.updated', skillGap('skill_gap.updated')],
+  [
+    'followup.due',
+    (raw, event) => {
+      const d = raw as Partial<FollowupData> & { hours_until_due?: number };
+      const derived = Math.max(0, Math.round(untilMs(d.scheduled_date, event) / 3_600_000));
+      const hours = d.hours_until_due ?? (Number.isNaN(derived) ? null : derived);
+      return { type: 'followup.due', data: { ...followup(d), hours_until_due: hours } };
+    },
+  ],
+  [
+    'followup.sent',
+    (raw) => {
+      const d = raw as Partial<FollowupData> & { sent_at?: string };
+      return { type: 'followup.sent', data: { ...followup(d), sent_at: orNull(d.sent_at) } };
+    },
+  ],
+  ['interview.scheduled', (raw) => ({ type: 'interview.scheduled', data: interview(raw) })],
+  ['interview.updated', interviewUpdated],
+  // The document has no cancellation event: a cancellation is an update whose status is "cancelled".
+  [
+    'interview.cancelled',
+    (raw, e) => interviewUpdated({ changes: ['status'], ...raw, status: 'cancelled' }, e),
+  ],
+  [
+    'interview.reminder',
+    (raw, event) => {
+      const d = raw as Partial<InterviewData> & { time_until?: string };
+      const ms = untilMs(d.scheduled_date, event);
+      const timeUntil = d.time_until ?? (Number.isNaN(ms) ? null : describeTimeUntil(ms));
+      return { type: 'interview.reminder', data: { ...interview(d), time_until: timeUntil } };
+    },
+  ],
+  ['notification', notification],
+  ['system.notification', notification],
+  ['system.maintenance', (raw) => ({ type: 'system.maintenance', data: { ...raw } })],
+]);
+
+/** The channels API's rendering of a canonical event, or null when the API has no such event. */
+export const channelsEventFrame: FrameEncoder = (event) => {
+  const render = renderers.get(event.type);
+  const data = event.data;
+  if (!render || typeof data !== 'object' || data === null) return null;
+  const out = render(data as Data, event);
+  if (!out) return null;
+  return jsonFrame({ type: out.type, data: out.data, timestamp: event.ts, event_id: event.id });
+};

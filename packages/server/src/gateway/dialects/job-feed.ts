@@ -1,0 +1,156 @@
+import { CloseCode, ErrorCode, topics } from '@jobstream/protocol';
+import type { HubEvent } from '../../hub/hub-event.js';
+import { version } from '../../version.js';
+import { pingFrame } from '../ws-frame.js';
+import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import {
+  JOB_FEED_CLIENT_TYPES,
+  JOB_FEED_EVENTS,
+  JobFeedClientMessage,
+  MAX_FILTER_NAMES,
+  type JobFeedSubscribe,
+} from './job-feed-messages.js';
+import { JobFeedRateLimit, rateLimitMessage } from './job-feed-rate-limit.js';
+import { envelope, heartbeatFrame, JOB_FEED_ROUTES, TOPIC_OF } from './job-feed-render.js';
+
+const PATHS = new Set(['/api/v1/ws/jobs', '/api/v1/ws/jobs/']);
+/** The topics a job-feed connection may draw on, in the order they are subscribed. */
+const FEED_TOPICS = [topics.postings, topics.scrapes] as const;
+
+/** JobSentinel's feed of postings and scrape runs at `/api/v1/ws/jobs`: spec/job-feed.md. */
+export const jobFeedDialect: WsDialect = {
+  name: 'job-feed',
+  match: (pathname) => (PATHS.has(pathname) ? {} : null),
+  open: (context) => new JobFeedSession(context),
+};
+
+/**
+ * One job-feed connection. The server chooses its topics (the client names event types, not topics):
+ * `connected` is sent once they are live, so every event after it arrives. Client messages are handled
+ * one at a time, in order, because a `subscribe` waits for the hub.
+ */
+class JobFeedSession implements DialectSession {
+  readonly #ctx: DialectContext;
+  readonly #limit = new JobFeedRateLimit();
+  /** The event types this connection wants; null for all of them. */
+  #filter: ReadonlySet<string> | null = null;
+  #queue: Promise<void>;
+
+  constructor(ctx: DialectContext) {
+    this.#ctx = ctx;
+    this.#queue = this.#follow().then(() => {
+      ctx.connection.send(envelope('connected', { message: 'Connected to Jobstream', version }));
+    });
+    // Without its topics the connection is useless: close it, so that the client reconnects.
+    this.#queue = this.#queue.catch(() => ctx.connection.close(CloseCode.internal, 'internal error'));
+  }
+
+  message(text: string): void {
+    const refusal = this.#limit.take();
+    if (refusal) {
+      const message = rateLimitMessage(refusal);
+      this.#then(() =>
+        this.#error(message, ErrorCode.rateLimited, { retry_after_seconds: refusal.retryAfterSeconds }),
+      );
+      return;
+    }
+    this.#then(() => this.#handle(text));
+  }
+
+  rateLimited(): void {
+    this.#then(() => this.#error(rateLimitMessage(null), ErrorCode.rateLimited));
+  }
+
+  heartbeat(): void {
+    // The ping frame makes dead peers visible (a live one answers it by itself); the message is the
+    // document's keep-alive, sent on a fixed schedule whatever the filter.
+    this.#ctx.connection.send(pingFrame, false);
+    this.#ctx.connection.send(heartbeatFrame(), false);
+  }
+
+  #then(task: () => void | Promise<void>): void {
+    this.#queue = this.#queue.then(task).catch((error: unknown) => this.#fail(error));
+  }
+
+  async #handle(text: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      this.#error('Invalid JSON', ErrorCode.invalidJson);
+      return;
+    }
+    const parsed = JobFeedClientMessage.safeParse(raw);
+    if (!parsed.success) {
+      this.#error(describeInvalid(raw), ErrorCode.invalidMessage);
+      return;
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'ping':
+        this.#ctx.connection.send(envelope('pong', {}));
+        return;
+      case 'pong':
+        return;
+      case 'subscribe':
+        await this.#subscribe(msg);
+        return;
+    }
+  }
+
+  async #subscribe(msg: JobFeedSubscribe): Promise<void> {
+    const names = msg.events;
+    this.#filter = names.length === 0 || names.includes('all') ? null : new Set(names);
+    await this.#follow();
+    const events = names.length === 0 ? ['all'] : names;
+    this.#ctx.connection.send(envelope('subscribed', { events }));
+  }
+
+  /**
+   * Subscribes the topics the filter needs and drops the others, so that a publish touches only the
+   * connections that want it. Within a topic the sink filters by type; changing that is immediate.
+   */
+  async #follow(): Promise<void> {
+    const { connection, authorizer, principal } = this.#ctx;
+    const filter = this.#filter;
+    const wanted = new Set(
+      JOB_FEED_EVENTS.filter((name) => filter === null || filter.has(name)).map((name) => TOPIC_OF[name]),
+    );
+    for (const topic of FEED_TOPICS) {
+      if (!wanted.has(topic)) {
+        connection.unsubscribe(topic);
+        continue;
+      }
+      if (connection.has(topic) || !(await authorizer.canRead(principal, topic))) continue;
+      const result = await connection.subscribe(topic, this.#sink, {});
+      if (!connection.open) return;
+      result.start();
+    }
+  }
+
+  readonly #sink = (event: HubEvent): void => {
+    const route = JOB_FEED_ROUTES.get(event.event.type);
+    if (!route || route.topic !== event.event.topic) return;
+    if (this.#filter !== null && !this.#filter.has(route.wire)) return;
+    const frame = event.frame(route.encoder);
+    if (frame) this.#ctx.connection.send(frame, event.fanout < 64);
+  };
+
+  #error(message: string, code: string, extra: Record<string, unknown> = {}): void {
+    this.#ctx.connection.send(envelope('error', { message, code, ...extra }));
+  }
+
+  #fail(_error: unknown): void {
+    // The hub or the authorizer failed; the client hears of it and may retry its subscribe.
+    this.#error('Internal error', ErrorCode.internal);
+  }
+}
+
+/** A plain sentence naming what is wrong with a message that parsed as JSON. */
+function describeInvalid(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'Message must be a JSON object';
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type !== 'string') return 'Message must have a string "type"';
+  if (!JOB_FEED_CLIENT_TYPES.includes(type)) return `Unknown message type: ${type.slice(0, 100)}`;
+  return `Invalid ${type} message: "events" must be a list of at most ${MAX_FILTER_NAMES} event type names`;
+}

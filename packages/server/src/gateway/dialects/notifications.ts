@@ -1,0 +1,206 @@
+import { CloseCode, EventTypes, topics } from '@jobstream/protocol';
+import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
+import { jsonFrame, pingFrame } from '../ws-frame.js';
+import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { NotificationTypeFilter } from './notifications-filter.js';
+import { parseNotificationsMessage, type NotificationsClientMessage } from './notifications-messages.js';
+import { originAllowed, type AllowedOrigins } from './notifications-origin.js';
+import {
+  applicationReceivedFrame,
+  applicationStatusChangedFrame,
+  jobPostedFrame,
+  matchScoreFrame,
+  notificationFrame,
+  offsetTimestamp,
+} from './notifications-render.js';
+
+export interface NotificationsDialectOptions {
+  /**
+   * Browser origins that may connect (the server's CORS_ORIGINS); requests without an `Origin` and
+   * from the server's own origin always may.
+   * @default '*'
+   */
+  readonly allowedOrigins?: AllowedOrigins;
+}
+
+/** How one canonical event type reaches this endpoint: its wire type and its encoder. */
+interface Route {
+  readonly wireType: string;
+  readonly encoder: FrameEncoder;
+}
+
+/** Canonical type → notification (DESIGN.md's table; the README's notifications section). */
+const routes: Readonly<Record<string, Route>> = {
+  [EventTypes.postingCreated]: { wireType: 'job_posted', encoder: jobPostedFrame },
+  [EventTypes.applicationCreated]: { wireType: 'application_received', encoder: applicationReceivedFrame },
+  [EventTypes.applicationStatusChanged]: {
+    wireType: 'application_status_changed',
+    encoder: applicationStatusChangedFrame,
+  },
+  'analysis.completed': { wireType: 'match_score_calculated', encoder: matchScoreFrame },
+  [EventTypes.notification]: { wireType: 'notification', encoder: notificationFrame },
+  [EventTypes.systemNotification]: { wireType: 'notification', encoder: notificationFrame },
+};
+
+/** The original's groups as topics, each with the only event types this endpoint renders from it. */
+function topicsFor(userId: string, role: string | null): { topic: string; types: string[] }[] {
+  const own = [
+    EventTypes.applicationCreated,
+    EventTypes.applicationStatusChanged,
+    'analysis.completed',
+    EventTypes.notification,
+  ];
+  return [
+    { topic: topics.user(userId), types: own }, // user_{id}
+    ...(role === null ? [] : [{ topic: topics.role(role), types: [EventTypes.notification] }]), // role_{type}
+    // job_posted_job_seeker; admins watch new postings too.
+    ...(role === 'job_seeker' || role === 'admin'
+      ? [{ topic: topics.postings, types: [EventTypes.postingCreated] }]
+      : []),
+    { topic: topics.system, types: [EventTypes.systemNotification] },
+  ];
+}
+
+/**
+ * HireWise's notification API at `/ws/notifications/` (spec/notifications.md): a signed-in user's
+ * applications, match scores and notifications, and new postings for job seekers.
+ */
+export function createNotificationsDialect(options: NotificationsDialectOptions = {}): WsDialect {
+  const allowedOrigins = options.allowedOrigins ?? '*';
+  return {
+    name: 'notifications',
+    match: (pathname) => (pathname === '/ws/notifications' || pathname === '/ws/notifications/' ? {} : null),
+    open: (context) => new NotificationsSession(context, allowedOrigins),
+  };
+}
+
+class NotificationsSession implements DialectSession {
+  readonly #ctx: DialectContext;
+  readonly #filter = new NotificationTypeFilter();
+  /** Client messages that arrive before `connection_established` is sent, answered after it. */
+  #early: string[] | undefined = [];
+
+  constructor(ctx: DialectContext, allowedOrigins: AllowedOrigins) {
+    this.#ctx = ctx;
+    const { connection, principal } = ctx;
+    if (!originAllowed(ctx.request, ctx.url, allowedOrigins)) {
+      this.#refuse(CloseCode.policy, 'origin not allowed');
+      return;
+    }
+    const userId = principal.userId;
+    if (userId === null) {
+      // The original refused anonymous upgrades; a close code after the upgrade is what a browser sees.
+      this.#refuse(CloseCode.authFailed, 'authentication required');
+      return;
+    }
+    this.#start(userId, principal.role).catch(() => {
+      connection.close(CloseCode.internal, 'internal error');
+    });
+  }
+
+  /**
+   * Closes once the gateway has registered the connection: a connection closed while its session
+   * is being opened would stay in the registry, whose close listener it never fires.
+   */
+  #refuse(code: number, reason: string): void {
+    queueMicrotask(() => this.#ctx.connection.close(code, reason));
+  }
+
+  /** Subscribes first and welcomes after, so that nothing happening after the welcome is missed. */
+  async #start(userId: string, role: string | null): Promise<void> {
+    const { connection, authorizer, principal } = this.#ctx;
+    const wanted = topicsFor(userId, role);
+    const allowed = await Promise.all(wanted.map((w) => authorizer.canRead(principal, w.topic)));
+    const sink = (event: HubEvent): void => this.#deliver(event, userId);
+    const results = await Promise.all(
+      wanted.filter((_, i) => allowed[i]).map((w) => connection.subscribe(w.topic, sink, { types: w.types })),
+    );
+    if (!connection.open) return;
+    connection.send(
+      jsonFrame({
+        type: 'connection_established',
+        user_id: userId,
+        user_type: role,
+        timestamp: offsetTimestamp(),
+      }),
+    );
+    for (const result of results) result.start();
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    for (const text of early) this.message(text);
+  }
+
+  #deliver(hubEvent: HubEvent, userId: string): void {
+    const { event } = hubEvent;
+    const route = routes[event.type];
+    if (route === undefined) return;
+    const data = event.data as { applicant_id?: unknown; notification_type?: unknown } | null;
+    // Both sides of an application share the event: the recruiter hears of it, the applicant does not.
+    if (event.type === EventTypes.applicationCreated && data?.applicant_id === userId) return;
+    if (event.type === EventTypes.applicationStatusChanged && data?.applicant_id !== userId) return;
+    const keys =
+      route.wireType === 'notification' && typeof data?.notification_type === 'string'
+        ? [route.wireType, data.notification_type]
+        : [route.wireType];
+    if (!this.#filter.wants(keys)) return;
+    const frame = hubEvent.frame(route.encoder);
+    if (frame) this.#ctx.connection.send(frame, hubEvent.fanout < 64);
+  }
+
+  message(text: string): void {
+    if (this.#early) {
+      this.#early.push(text);
+      return;
+    }
+    const parsed = parseNotificationsMessage(text);
+    if (!parsed.ok) {
+      this.#error(parsed.error);
+      return;
+    }
+    this.#handle(parsed.message);
+  }
+
+  #handle(msg: NotificationsClientMessage): void {
+    const { connection } = this.#ctx;
+    switch (msg.type) {
+      case 'ping': {
+        const echo = typeof msg.timestamp === 'string' || typeof msg.timestamp === 'number';
+        connection.send(jsonFrame({ type: 'pong', timestamp: echo ? msg.timestamp : offsetTimestamp() }));
+        return;
+      }
+      case 'subscribe':
+        this.#filter.subscribe(msg.notification_types);
+        connection.send(
+          jsonFrame({
+            type: 'subscription_confirmed',
+            notification_types: msg.notification_types,
+            timestamp: offsetTimestamp(),
+          }),
+        );
+        return;
+      case 'unsubscribe':
+        this.#filter.unsubscribe(msg.notification_types);
+        connection.send(
+          jsonFrame({
+            type: 'unsubscription_confirmed',
+            notification_types: msg.notification_types,
+            timestamp: offsetTimestamp(),
+          }),
+        );
+        return;
+    }
+  }
+
+  rateLimited(): void {
+    this.#error('Rate limit exceeded: too many messages, slow down');
+  }
+
+  heartbeat(): void {
+    // The document's keep-alive is the client's ping; a ping frame only drops peers that went silent.
+    this.#ctx.connection.send(pingFrame, false);
+  }
+
+  #error(message: string): void {
+    this.#ctx.connection.send(jsonFrame({ type: 'error', message, timestamp: offsetTimestamp() }));
+  }
+}
