@@ -22,7 +22,7 @@ export class FlushScheduler {
   #scheduled = false;
 
   /** @param budgetMs longest slice of bulk flushing per turn. @default 2 */
-  constructor(budgetMs = 2) {
+  constructor(budgetMs = 1) {
     this.#budgetMs = budgetMs;
   }
 
