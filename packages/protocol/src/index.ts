@@ -37,8 +37,12 @@ export {
   NotificationInput,
   IdParam,
   Paging,
+  WorkKind,
+  WorkStatus,
+  WorkQuery,
+  WorkIdParam,
 } from './rest.js';
-export type { Posting } from './rest.js';
+export type { Posting, QueueStats, WorkJob } from './rest.js';
 export { EventType as EventTypes, topics } from './events.js';
 export type {
   EventTypeName,

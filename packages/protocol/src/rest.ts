@@ -150,3 +150,53 @@ export const Paging = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
+
+/** Kinds of background work. */
+export const WorkKind = z.enum(['analysis', 'matching', 'scrape', 'recommendations']);
+export type WorkKind = z.infer<typeof WorkKind>;
+/** queued → running → complete | failed | cancelled; failed and cancelled jobs may be retried. */
+export const WorkStatus = z.enum(['queued', 'running', 'complete', 'failed', 'cancelled']);
+export type WorkStatus = z.infer<typeof WorkStatus>;
+
+/** A unit of background work as REST answers it and as every `work.*` event carries it. */
+export interface WorkJob {
+  id: string;
+  kind: WorkKind;
+  status: WorkStatus;
+  phase: string | null;
+  progress: number;
+  error_message: string | null;
+  retries: number;
+  max_retries: number;
+  owner: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  result: unknown;
+}
+
+/** `GET /api/v1/queue/jobs`. */
+export const WorkQuery = z.object({
+  kind: WorkKind.optional(),
+  status: WorkStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export const WorkIdParam = z.object({ id: z.uuid() });
+
+/** `GET /api/v1/queue/stats`, and the data of `queue.stats` events (job-queue.md's names). */
+export interface QueueStats {
+  pending: number;
+  in_progress: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  /** Jobstream never pauses the queue; kept because job-queue.md's statistics name it. */
+  paused: number;
+  total: number;
+  /** Jobs completed in the last minute. */
+  throughput_per_min: number;
+  /** Mean run time of completed jobs (started → finished), ms; 0 when none. */
+  mean_duration_ms: number;
+}

@@ -99,6 +99,12 @@ export const settings = {
     default: '100000',
     help: 'open connections before new ones are closed with 4029',
   },
+  workConcurrency: {
+    env: 'WORK_CONCURRENCY',
+    schema: int(1, 64),
+    default: '2',
+    help: 'background work jobs run at once by the embedded runner',
+  },
   historySize: { env: 'HISTORY_SIZE', schema: int(0), default: '1000', help: 'events kept per topic' },
   historyAgeMs: {
     env: 'HISTORY_AGE_MS',

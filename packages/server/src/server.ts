@@ -17,6 +17,7 @@ import { PostingService } from './domain/postings.js';
 import { ProfileService } from './domain/profiles.js';
 import { createUserService } from './domain/users.js';
 import { channelsDialect } from './gateway/dialects/channels.js';
+import { jobQueueDialect } from './gateway/dialects/job-queue.js';
 import { jobFeedDialect } from './gateway/dialects/job-feed.js';
 import { nativeDialect } from './gateway/dialects/native.js';
 import { createNotificationsDialect } from './gateway/dialects/notifications.js';
@@ -34,10 +35,15 @@ import { registerIdempotency } from './http/idempotency.js';
 import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
 import { registerStatusRoutes } from './http/status-routes.js';
+import { registerWorkRoutes } from './http/work-routes.js';
 import type { Logger } from './logger.js';
 import { OutboxRelay } from './store/outbox-relay.js';
 import { openStore, type Store } from './store/store.js';
 import { version } from './version.js';
+import { QueueStatsPublisher } from './work/queue-stats.js';
+import { WorkRunner } from './work/runner.js';
+import type { Pipelines } from './work/work-job.js';
+import { WorkService } from './work/work-service.js';
 
 export interface Jobstream {
   readonly app: FastifyInstance;
@@ -46,6 +52,9 @@ export interface Jobstream {
   readonly store: Store;
   readonly relay: OutboxRelay;
   readonly registry: ConnectionRegistry;
+  /** The work queue: create jobs here; the runner runs them. */
+  readonly work: WorkService;
+  readonly runner: WorkRunner;
   /** Starts listening; resolves with the base URL (`http://127.0.0.1:8000`). */
   listen(): Promise<string>;
   /** Graceful shutdown: sockets get 1001 after their queued frames, long-polls answer, then close. */
@@ -55,6 +64,10 @@ export interface Jobstream {
 export interface JobstreamOptions {
   /** A broker to use instead of the one the configuration names (tests wrap one to widen races). */
   readonly broker?: Broker;
+  /** Pipelines by kind, added to (and overriding) the built-in ones: tests register their own. */
+  readonly pipelines?: Pipelines;
+  /** The runner's tuning (tests shorten the retry backoff). */
+  readonly work?: { readonly concurrency?: number; readonly retryBaseMs?: number };
 }
 
 /**
@@ -78,10 +91,22 @@ export async function createJobstream(
     dataDir: store.dataDir,
   });
   const users = createUserService(store.db);
+  const work = new WorkService(store, { retryBaseMs: options.work?.retryBaseMs });
+  const runner = new WorkRunner(
+    work,
+    store,
+    { ...options.pipelines },
+    {
+      concurrency: options.work?.concurrency ?? config.workConcurrency,
+      logger,
+    },
+  );
+  const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
   const authorizer = createAuthorizer({
     tokens,
     authRequired: config.authRequired,
     findUser: (id) => users.getUser(id),
+    workOwner: (id) => work.ownerOf(id),
   });
   const shutdown = new AbortController();
 
@@ -110,7 +135,7 @@ export async function createJobstream(
   // Publishing authenticates with the API key, not a user token.
   registerAuth(app, { authorizer, skip: (request) => request.routeOptions.url === '/api/v1/publish' });
   registerIdempotency(app, store);
-  registerStatusRoutes(app, { hub, broker, registry, version });
+  registerStatusRoutes(app, { hub, broker, registry, version, workers: () => runner.health() });
   registerRealtimeRoutes(app, {
     hub,
     authorizer,
@@ -130,6 +155,7 @@ export async function createJobstream(
     followups: new FollowupService(store),
     notifications: new NotificationService(store),
   });
+  registerWorkRoutes(app, work);
   registerRootPage(app, version);
 
   const gateway = attachWsGateway(app.server, {
@@ -142,6 +168,7 @@ export async function createJobstream(
       nativeDialect,
       jobFeedDialect,
       channelsDialect,
+      jobQueueDialect,
       // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
       createNotificationsDialect({
         allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
@@ -164,9 +191,13 @@ export async function createJobstream(
     store,
     relay,
     registry,
+    work,
+    runner,
     async listen() {
       relay.start(); // publishes whatever a previous run committed but did not publish
       await app.listen({ port: config.port, host: config.host });
+      await queueStats.start();
+      await runner.start(); // queues again what a previous run left running
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
@@ -182,6 +213,9 @@ export async function createJobstream(
         }
         registry.stop();
         await app.close();
+        // Running work is aborted and left `running`: the next start queues it again.
+        await runner.stop();
+        await queueStats.stop();
         // Publish what is committed while there is still time; what is left goes at the next start.
         const drained = relay.drain().catch((error: unknown) => {
           logger.warn({ err: error }, 'outbox not drained at shutdown; the next start sends the rest');

@@ -215,7 +215,7 @@ for (const backend of await storeBackends()) {
       const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(second.db);
       assert.deepEqual(
         rows.map((r) => r.name),
-        ['0001_initial'],
+        ['0001_initial', '0002_work'],
       );
     });
   });

@@ -8,6 +8,8 @@ export interface StatusRouteDeps {
   readonly broker: Broker;
   readonly registry: ConnectionRegistry;
   readonly version: string;
+  /** The work runner's health (workers alive, their concurrency and load), when it has one. */
+  readonly workers?: () => { alive: number; concurrency: number; running: number };
 }
 
 /** Health and statistics. */
@@ -29,6 +31,7 @@ export function registerStatusRoutes(app: FastifyInstance, deps: StatusRouteDeps
       topics: { subscribed: hub.localTopics, known: broker.topics },
       subscriptions: hub.subscriptions,
       events: { published: hub.published, delivered: hub.delivered, in_history: broker.historyEvents },
+      ...(deps.workers ? { workers: deps.workers() } : {}),
       process: { rss_bytes: process.memoryUsage.rss(), uptime_s: Math.round((Date.now() - started) / 1000) },
     };
   });

@@ -16,6 +16,7 @@ export interface Database {
   notifications: NotificationsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  work_jobs: WorkJobsTable;
 }
 
 export type Role = 'job_seeker' | 'recruiter' | 'admin';
@@ -148,6 +149,38 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export type WorkKind = 'analysis' | 'matching' | 'scrape' | 'recommendations';
+export type WorkStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
+
+/** Background work (`work/`): one row per job, whatever its kind. */
+export interface WorkJobsTable {
+  /** A UUID. */
+  id: string;
+  kind: WorkKind;
+  status: WorkStatus;
+  /** The pipeline's current phase (its own words); null before it starts. */
+  phase: string | null;
+  /** 0–100. */
+  progress: number;
+  /** JSON: the pipeline's input. */
+  payload: string;
+  /** JSON: what the pipeline returned; null until complete. */
+  result: string | null;
+  /** At most 1000 characters. */
+  error_message: string | null;
+  /** Attempts that failed (or were interrupted) and were queued again. */
+  retries: number;
+  max_retries: ColumnType<number, number | undefined, number>;
+  /** The user who asked for it; null for anonymous work, which anyone may watch. */
+  owner: string | null;
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Not claimed before this time (ISO): the retry backoff. */
+  run_after: string;
+}
+
 export type User = Selectable<UsersTable>;
 export type Posting = Selectable<PostingsTable>;
 export type NewPosting = Insertable<PostingsTable>;
@@ -158,3 +191,4 @@ export type Interview = Selectable<InterviewsTable>;
 export type Followup = Selectable<FollowupsTable>;
 export type Notification = Selectable<NotificationsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type WorkJobRow = Selectable<WorkJobsTable>;

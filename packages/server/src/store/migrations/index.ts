@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
+import { workMigration } from './0002-work.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -9,5 +10,6 @@ import { initialMigration } from './0001-initial.js';
 export function createMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0002_work': workMigration(),
   };
 }

@@ -1,0 +1,184 @@
+import { ErrorCode } from '@jobstream/protocol';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { Pipeline, Pipelines, PipelineContext } from './work-job.js';
+import type { WorkService } from './work-service.js';
+import { WorkEvent } from './work-job.js';
+
+export interface RunnerOptions {
+  /** Jobs run at once (`WORK_CONCURRENCY`). @default 2 */
+  readonly concurrency?: number;
+  /** How often queued jobs are looked for besides being woken. @default 1000 */
+  readonly pollMs?: number;
+  /** How long `stop()` waits for running jobs after aborting them. @default 5000 */
+  readonly stopTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+/** What `/api/v1/stats` shows of the runner. */
+export interface WorkerHealth {
+  readonly alive: number;
+  readonly concurrency: number;
+  readonly running: number;
+}
+
+/**
+ * The embedded runner: claims due queued jobs (at most `concurrency` at once), runs the pipeline of
+ * their kind and records how they ended. Woken at once when work is queued in this process, and by a
+ * poll for the rest (retries whose backoff ended, work queued elsewhere).
+ */
+export class WorkRunner {
+  readonly #work: WorkService;
+  readonly #store: Store;
+  readonly #pipelines: Map<string, Pipeline>;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #stopTimeoutMs: number;
+  readonly #logger: Logger | undefined;
+  readonly #running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  #timer: NodeJS.Timeout | undefined;
+  #backoffTimer: NodeJS.Timeout | undefined;
+  #unlisten: (() => void) | undefined;
+  #filling: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(work: WorkService, store: Store, pipelines: Pipelines, options: RunnerOptions = {}) {
+    this.#work = work;
+    this.#store = store;
+    this.#pipelines = new Map(Object.entries(pipelines).filter((e): e is [string, Pipeline] => !!e[1]));
+    this.#concurrency = Math.max(1, options.concurrency ?? 2);
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+    this.#logger = options.logger;
+  }
+
+  /** Registers (or replaces) the pipeline of a kind. */
+  register(kind: string, pipeline: Pipeline): void {
+    this.#pipelines.set(kind, pipeline);
+    this.wake();
+  }
+
+  health(): WorkerHealth {
+    return { alive: this.#stopped ? 0 : 1, concurrency: this.#concurrency, running: this.#running.size };
+  }
+
+  /** Requeues what a dead process left running, then starts claiming. */
+  async start(): Promise<void> {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    const recovered = await this.#work.recoverInterrupted();
+    if (recovered > 0) this.#logger?.info({ recovered }, 'work interrupted by a stop queued again');
+    this.#unlisten = this.#work.onChange((type, job) => {
+      if (type === WorkEvent.cancelled) this.#running.get(job.id)?.abort.abort();
+      else if (job.status === 'queued') this.wake();
+    });
+    this.#timer = setInterval(() => this.wake(), this.#pollMs);
+    this.#timer.unref();
+    this.wake();
+  }
+
+  /** Looks for work now (coalesced: one look at a time, one more if woken meanwhile). */
+  wake(): void {
+    if (this.#stopped) return;
+    if (this.#filling) {
+      this.#again = true;
+      return;
+    }
+    this.#filling = this.#fill()
+      .catch((error: unknown) => this.#logger?.error({ err: error }, 'claiming work failed'))
+      .finally(() => {
+        this.#filling = undefined;
+        if (this.#again) {
+          this.#again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /**
+   * Stops claiming, aborts running jobs and waits for them (at most `stopTimeoutMs`). A job still
+   * running then stays `running` in the store, and the next start queues it again.
+   */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    clearTimeout(this.#backoffTimer);
+    this.#unlisten?.();
+    await this.#filling;
+    const done = [...this.#running.values()].map((r) => r.done);
+    for (const run of this.#running.values()) run.abort.abort();
+    const timeout = new Promise((resolve) => setTimeout(resolve, this.#stopTimeoutMs).unref());
+    await Promise.race([Promise.all(done), timeout]);
+  }
+
+  async #fill(): Promise<void> {
+    // Only kinds with a pipeline are claimed: others wait for theirs to be registered.
+    const kinds = [...this.#pipelines.keys()];
+    while (!this.#stopped && this.#running.size < this.#concurrency) {
+      const ids = await this.#work.due(kinds, this.#concurrency * 2 + this.#running.size);
+      let claimed = false;
+      for (const id of ids) {
+        if (this.#stopped || this.#running.size >= this.#concurrency) return;
+        if (this.#running.has(id)) continue;
+        const job = await this.#work.start(id);
+        if (!job) continue; // another runner took it, or it was cancelled meanwhile
+        claimed = true;
+        this.#run(job);
+      }
+      if (!claimed) return this.#wakeForBackoff(kinds);
+    }
+  }
+
+  #run(job: NonNullable<Awaited<ReturnType<WorkService['start']>>>): void {
+    const abort = new AbortController();
+    const run = { abort, done: Promise.resolve() };
+    this.#running.set(job.id, run);
+    run.done = this.#execute(job, abort.signal).finally(() => {
+      this.#running.delete(job.id);
+      this.wake();
+    });
+  }
+
+  async #execute(
+    job: NonNullable<Awaited<ReturnType<WorkService['start']>>>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const pipeline = this.#pipelines.get(job.kind);
+    const ctx: PipelineContext = {
+      signal,
+      progress: async (phase, percent) => {
+        signal.throwIfAborted();
+        await this.#work.progress(job.id, phase, percent);
+      },
+      emit: (topic, type, data) => this.#store.transaction((tx) => tx.emit({ topic, type, data })),
+    };
+    try {
+      if (!pipeline) throw new Error(`no pipeline for work of kind ${job.kind}`); // unregistered since
+      const result = await pipeline(job, ctx);
+      signal.throwIfAborted();
+      await this.#work.complete(job.id, result);
+    } catch (error) {
+      // Cancelled (the job says so already) or stopping (left running: the next start requeues it).
+      if (signal.aborted) return;
+      if (error instanceof AppError && error.code === ErrorCode.conflict) return; // cancelled meanwhile
+      this.#logger?.warn({ err: error, work: job.id, kind: job.kind }, 'work attempt failed');
+      await this.#work.fail(job.id, error).catch((failure: unknown) => {
+        this.#logger?.error({ err: failure, work: job.id }, 'recording a failed attempt failed');
+      });
+    }
+  }
+
+  /** Wakes when the next backoff ends, where that is sooner than the next poll. */
+  async #wakeForBackoff(kinds: string[]): Promise<void> {
+    const next = await this.#work.nextDueAt(kinds);
+    if (next === undefined || this.#stopped) return;
+    const delay = Math.max(0, next - Date.now());
+    if (delay >= this.#pollMs) return;
+    clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = setTimeout(() => this.wake(), delay + 1);
+    this.#backoffTimer.unref();
+  }
+}

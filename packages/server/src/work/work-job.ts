@@ -1,0 +1,76 @@
+import type { WorkJob } from '@jobstream/protocol';
+import type { WorkJobRow, WorkKind } from '../store/schema.js';
+
+/** The canonical `work.*` event types; each goes to `queue` and to `work:{id}`. */
+export const WorkEvent = {
+  created: 'work.created',
+  started: 'work.started',
+  progress: 'work.progress',
+  completed: 'work.completed',
+  failed: 'work.failed',
+  cancelled: 'work.cancelled',
+} as const;
+export type WorkEventType = (typeof WorkEvent)[keyof typeof WorkEvent];
+
+/** The canonical type of the derived queue statistics, published on `queue` (not committed). */
+export const QUEUE_STATS_EVENT = 'queue.stats';
+
+/** Longest error_message kept (matching-job-stream's models allow 1000 characters). */
+export const MAX_ERROR_MESSAGE = 1000;
+
+/** What a pipeline may do while it runs. */
+export interface PipelineContext {
+  /** Records the current phase and percent (0–100) and emits `work.progress`. */
+  progress(phase: string, percent: number): Promise<void>;
+  /** Aborted when the job is cancelled or the server stops. */
+  readonly signal: AbortSignal;
+  /** Commits one canonical event of the pipeline's own (a matching stage, say) through the outbox. */
+  emit(topic: string, type: string, data: unknown): Promise<void>;
+}
+
+/** The code that does one kind of work; what it resolves with becomes the job's `result`. */
+export type Pipeline = (
+  job: WorkJob & { readonly payload: unknown },
+  ctx: PipelineContext,
+) => Promise<unknown>;
+
+/** Pipelines by kind: a kind without one stays queued. */
+export type Pipelines = Partial<Record<WorkKind, Pipeline>>;
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The public shape of a row: what REST answers and what every `work.*` event carries. */
+export function toWorkJob(row: WorkJobRow): WorkJob {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    phase: row.phase,
+    progress: Number(row.progress),
+    error_message: row.error_message,
+    retries: Number(row.retries),
+    max_retries: Number(row.max_retries),
+    owner: row.owner,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    started_at: row.started_at,
+    finished_at: row.finished_at,
+    result: parseJson(row.result),
+  };
+}
+
+/** The row's payload, parsed. */
+export const payloadOf = (row: WorkJobRow): unknown => parseJson(row.payload);
+
+/** An error as the short message a job keeps. */
+export function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.slice(0, MAX_ERROR_MESSAGE);
+}
