@@ -41,6 +41,9 @@ export {
   WorkStatus,
   WorkQuery,
   WorkIdParam,
+  MatchingJobInput,
+  UuidParam,
+  UpdatesQuery,
 } from './rest.js';
 export type { Posting, QueueStats, WorkJob } from './rest.js';
 export { EventType as EventTypes, topics } from './events.js';

@@ -200,3 +200,30 @@ export interface QueueStats {
   /** Mean run time of completed jobs (started → finished), ms; 0 when none. */
   mean_duration_ms: number;
 }
+
+const MatchingText = z.strictObject({ name: text(200), text: z.string().min(1).max(200_000) });
+const PostingRef = z.strictObject({ posting_id: z.number().int().positive() });
+/** `POST /api/v1/matching-jobs`: a source (text or posting), targets (texts or postings), criteria. */
+export const MatchingJobInput = z.strictObject({
+  source: z.union([MatchingText, PostingRef]),
+  targets: z
+    .array(z.union([MatchingText.extend({ id: z.string().min(1).max(100).optional() }), PostingRef]))
+    .min(1)
+    .max(500),
+  criteria: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(100),
+        label: text(200),
+        guidance: z.string().max(2000).nullable().optional(),
+        weight: z.number().min(0).max(100).optional(),
+        source_snippet_limit: z.number().int().min(1).max(50).optional(),
+        target_snippet_limit: z.number().int().min(1).max(50).optional(),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+export type MatchingJobInput = z.infer<typeof MatchingJobInput>;
+export const UuidParam = z.object({ id: z.uuid() });
+export const UpdatesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });

@@ -105,6 +105,24 @@ export const settings = {
     default: '2',
     help: 'background work jobs run at once by the embedded runner',
   },
+  llmBaseUrl: {
+    env: 'LLM_BASE_URL',
+    schema: z.url().optional(),
+    help: 'OpenAI-compatible API for matching evaluations (unset: the local evaluator)',
+  },
+  llmApiKey: { env: 'LLM_API_KEY', schema: z.string().min(1).optional(), help: 'its API key', secret: true },
+  llmModel: {
+    env: 'LLM_MODEL',
+    schema: z.string().min(1).optional(),
+    help: 'its model (required with LLM_BASE_URL)',
+  },
+  llmFallback: {
+    env: 'LLM_FALLBACK',
+    schema: z.enum(['none', 'local']),
+    default: 'none',
+    help: 'when an LLM evaluation fails: none (the run fails with the error) or local',
+  },
+  llmTimeoutMs: { env: 'LLM_TIMEOUT_MS', schema: int(100), default: '20000', help: 'per LLM request' },
   historySize: { env: 'HISTORY_SIZE', schema: int(0), default: '1000', help: 'events kept per topic' },
   historyAgeMs: {
     env: 'HISTORY_AGE_MS',

@@ -8,7 +8,7 @@ import { CloseCode } from '@jobstream/protocol';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { describeConfig } from './config.js';
+import { ConfigError, describeConfig } from './config.js';
 import { ApplicationService } from './domain/applications.js';
 import { FollowupService } from './domain/followups.js';
 import { InterviewService } from './domain/interviews.js';
@@ -19,6 +19,7 @@ import { createUserService } from './domain/users.js';
 import { channelsDialect } from './gateway/dialects/channels.js';
 import { jobQueueDialect } from './gateway/dialects/job-queue.js';
 import { jobFeedDialect } from './gateway/dialects/job-feed.js';
+import { matchingDialect } from './gateway/dialects/matching.js';
 import { nativeDialect } from './gateway/dialects/native.js';
 import { createNotificationsDialect } from './gateway/dialects/notifications.js';
 import { FlushScheduler } from './gateway/flush-scheduler.js';
@@ -35,6 +36,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
 import { registerStatusRoutes } from './http/status-routes.js';
+import { registerMatchingRoutes } from './http/matching-routes.js';
 import { registerWorkRoutes } from './http/work-routes.js';
 import type { Logger } from './logger.js';
 import { OutboxRelay } from './store/outbox-relay.js';
@@ -43,6 +45,8 @@ import { version } from './version.js';
 import { QueueStatsPublisher } from './work/queue-stats.js';
 import { WorkRunner } from './work/runner.js';
 import type { Pipelines } from './work/work-job.js';
+import { createEvaluator } from './work/matching/index.js';
+import { MatchingRuns } from './work/matching-runs.js';
 import { WorkService } from './work/work-service.js';
 
 export interface Jobstream {
@@ -92,10 +96,11 @@ export async function createJobstream(
   });
   const users = createUserService(store.db);
   const work = new WorkService(store, { retryBaseMs: options.work?.retryBaseMs });
+  const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
   const runner = new WorkRunner(
     work,
     store,
-    { ...options.pipelines },
+    { matching: matching.pipeline, ...options.pipelines },
     {
       concurrency: options.work?.concurrency ?? config.workConcurrency,
       logger,
@@ -156,6 +161,7 @@ export async function createJobstream(
     notifications: new NotificationService(store),
   });
   registerWorkRoutes(app, work);
+  registerMatchingRoutes(app, matching);
   registerRootPage(app, version);
 
   const gateway = attachWsGateway(app.server, {
@@ -169,6 +175,7 @@ export async function createJobstream(
       jobFeedDialect,
       channelsDialect,
       jobQueueDialect,
+      matchingDialect,
       // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
       createNotificationsDialect({
         allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
@@ -228,4 +235,22 @@ export async function createJobstream(
       return closing;
     },
   };
+}
+
+/** The matching evaluator the LLM_* settings ask for; a setting that does not add up stops the start. */
+function evaluatorFor(config: Config, logger: Logger) {
+  try {
+    return createEvaluator(
+      {
+        LLM_BASE_URL: config.llmBaseUrl,
+        LLM_API_KEY: config.llmApiKey,
+        LLM_MODEL: config.llmModel,
+        LLM_FALLBACK: config.llmFallback,
+        LLM_TIMEOUT_MS: String(config.llmTimeoutMs),
+      },
+      { onFallback: (error) => logger.warn({ err: error }, 'LLM evaluator failed; used the local one') },
+    );
+  } catch (error) {
+    throw new ConfigError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -36,7 +36,7 @@ const open: Record<(typeof topics)[number], string[] | '*'> = {
   'role:job_seeker': ['seekerA', 'seekerB', 'admin'],
   'work:owned-by-A': ['seekerA', 'admin'],
   'work:anonymous': '*',
-  'work:missing': ['admin'],
+  'work:missing': [],
   system: '*',
   // An application's own topics (published through the API) are broadcast, like postings.
   'mystery:1': '*',

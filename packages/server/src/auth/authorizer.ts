@@ -83,10 +83,10 @@ export function createAuthorizer(options: AuthorizerOptions): JobstreamAuthorize
         case 'role':
           return isAdmin || (signedIn && principal.role === id);
         case 'work': {
-          if (isAdmin) return true;
-          if (workOwner === undefined) return false;
+          if (workOwner === undefined) return isAdmin;
           const owner = await workOwner(id);
-          return owner === null || (owner !== undefined && signedIn && owner === principal.userId);
+          if (owner === undefined) return false; // no such work: nothing to watch, for anyone
+          return isAdmin || owner === null || (signedIn && owner === principal.userId);
         }
         default:
           return isAdmin;

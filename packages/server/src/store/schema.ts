@@ -16,6 +16,8 @@ export interface Database {
   notifications: NotificationsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  matching_matches: MatchingMatchesTable;
+  matching_updates: MatchingUpdatesTable;
   work_jobs: WorkJobsTable;
 }
 
@@ -192,3 +194,26 @@ export type Followup = Selectable<FollowupsTable>;
 export type Notification = Selectable<NotificationsTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type WorkJobRow = Selectable<WorkJobsTable>;
+
+/** The ranked matches of a matching run. */
+export interface MatchingMatchesTable {
+  id: string;
+  work_id: string;
+  target_id: string;
+  target_name: string;
+  rank: number;
+  score: number;
+  search_hit_ratio: number;
+  summary_reason: string;
+  created_at: string;
+}
+
+/** Every event a matching run sent, in order. */
+export interface MatchingUpdatesTable {
+  id: Generated<number>;
+  work_id: string;
+  event_type: string;
+  /** JSON: the event as sent. */
+  payload: string;
+  created_at: string;
+}

@@ -43,11 +43,15 @@ export class WorkService extends WorkReader {
     kind: WorkKind,
     payload: unknown,
     owner: string | null,
-    options: { maxRetries?: number } = {},
+    options: {
+      maxRetries?: number;
+      /** More events of the pipeline's own to commit with the creation (a matching run's `queued`). */
+      also?: (tx: Tx, id: string) => Promise<void>;
+    } = {},
   ): Promise<WorkJob> {
     const stamp = now();
-    return this.#commit(WorkEvent.created, async (tx) =>
-      tx.db
+    return this.#commit(WorkEvent.created, async (tx) => {
+      const row = await tx.db
         .insertInto('work_jobs')
         .values({
           id: randomUUID(),
@@ -68,8 +72,10 @@ export class WorkService extends WorkReader {
           run_after: stamp,
         })
         .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
+        .executeTakeFirstOrThrow();
+      await options.also?.(tx, row.id);
+      return row;
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
 import { workMigration } from './0002-work.js';
+import { matchingMigration } from './0003-matching.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -11,5 +12,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
   return {
     '0001_initial': initialMigration(dialect),
     '0002_work': workMigration(),
+    '0003_matching': matchingMigration(dialect),
   };
 }
