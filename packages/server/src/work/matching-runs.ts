@@ -59,7 +59,14 @@ export class MatchingRuns {
           if (matches.length === 0) return;
           await tx.db
             .insertInto('matching_matches')
-            .values(matches.map((m) => ({ id: m.match_id, work_id: job.id, ...pick(m), created_at: now() })))
+            .values(
+              matches.map(({ match_id, ...m }) => ({
+                id: match_id,
+                work_id: job.id,
+                ...m,
+                created_at: now(),
+              })),
+            )
             .execute();
         }),
     });
@@ -142,16 +149,4 @@ export class MatchingRuns {
       criteria: body.criteria,
     };
   }
-}
-
-function pick(m: {
-  target_id: string;
-  target_name: string;
-  rank: number;
-  score: number;
-  search_hit_ratio: number;
-  summary_reason: string;
-}) {
-  const { target_id, target_name, rank, score, search_hit_ratio, summary_reason } = m;
-  return { target_id, target_name, rank, score, search_hit_ratio, summary_reason };
 }
