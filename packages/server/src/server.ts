@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { CloseCode } from '@jobstream/protocol';
+import { CloseCode, EventTypes, topics } from '@jobstream/protocol';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -36,6 +36,7 @@ import { registerIdempotency } from './http/idempotency.js';
 import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
 import { registerStatusRoutes } from './http/status-routes.js';
+import { registerAnalysisRoutes } from './http/analysis-routes.js';
 import { registerMatchingRoutes } from './http/matching-routes.js';
 import { registerWorkRoutes } from './http/work-routes.js';
 import type { Logger } from './logger.js';
@@ -46,6 +47,7 @@ import { QueueStatsPublisher } from './work/queue-stats.js';
 import { WorkRunner } from './work/runner.js';
 import type { Pipelines } from './work/work-job.js';
 import { createEvaluator } from './work/matching/index.js';
+import { Analyses } from './work/analysis/analyses.js';
 import { MatchingRuns } from './work/matching-runs.js';
 import { WorkService } from './work/work-service.js';
 
@@ -97,10 +99,11 @@ export async function createJobstream(
   const users = createUserService(store.db);
   const work = new WorkService(store, { retryBaseMs: options.work?.retryBaseMs });
   const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
+  const analyses = new Analyses(store, work);
   const runner = new WorkRunner(
     work,
     store,
-    { matching: matching.pipeline, ...options.pipelines },
+    { matching: matching.pipeline, analysis: analyses.pipeline, ...options.pipelines },
     {
       concurrency: options.work?.concurrency ?? config.workConcurrency,
       logger,
@@ -162,6 +165,21 @@ export async function createJobstream(
   });
   registerWorkRoutes(app, work);
   registerMatchingRoutes(app, matching);
+  registerAnalysisRoutes(app, analyses);
+  // A new posting is analysed for the seekers whose profiles fit it. (With several nodes, one of them
+  // should do this: it moves to the work queue's own scheduling with the Redis issue.)
+  const onPosting = await hub.subscribe(
+    topics.postings,
+    (event) => {
+      const posting = (event.event.data as { posting?: { id?: unknown } }).posting;
+      if (typeof posting?.id !== 'number') return;
+      analyses.forNewPosting(posting.id).catch((error: unknown) => {
+        logger.error({ err: error, posting: posting.id }, 'could not queue analyses for a new posting');
+      });
+    },
+    { types: [EventTypes.postingCreated] },
+  );
+  onPosting.start();
   registerRootPage(app, version);
 
   const gateway = attachWsGateway(app.server, {
@@ -215,6 +233,7 @@ export async function createJobstream(
       closing ??= (async () => {
         gateway.close();
         shutdown.abort();
+        hub.unsubscribe(onPosting.subscription);
         for (const connection of [...registry.all()]) {
           connection.close(CloseCode.goingAway, 'server shutting down');
         }
