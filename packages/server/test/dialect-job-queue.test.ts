@@ -6,6 +6,7 @@ import type { Pipeline } from '../src/work/work-job.js';
 import { api } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 import { sleep } from './helpers/ws-client.js';
+import { JOB_KEYS } from './helpers/work-job-keys.js';
 
 /** job-queue.md's endpoint. */
 const PATH = '/api/ws/jobs';
@@ -34,23 +35,6 @@ async function connect(t: TestContext, url: string) {
   };
   return { ws, received, json, until };
 }
-
-const JOB_KEYS = [
-  'created_at',
-  'error_message',
-  'finished_at',
-  'id',
-  'kind',
-  'max_retries',
-  'owner',
-  'phase',
-  'progress',
-  'result',
-  'retries',
-  'started_at',
-  'status',
-  'updated_at',
-];
 
 const phased: Pipeline = async (job, ctx) => {
   await ctx.progress('fetching', 30);

@@ -6,29 +6,13 @@ import type { Store } from '../src/store/store.js';
 import { WorkService } from '../src/work/work-service.js';
 import { storeBackends } from './helpers/store-backends.js';
 import { userRow } from './helpers/store-rows.js';
+import { JOB_KEYS } from './helpers/work-job-keys.js';
 
 /** The outbox, as `topic type status` lines, in commit order. */
 async function outbox(store: Store): Promise<string[]> {
   const rows = await store.db.selectFrom('outbox').select(['topic', 'type', 'data']).orderBy('id').execute();
   return rows.map((r) => `${r.topic} ${r.type} ${(JSON.parse(r.data) as WorkJob).status}`);
 }
-
-const JOB_KEYS = [
-  'created_at',
-  'error_message',
-  'finished_at',
-  'id',
-  'kind',
-  'max_retries',
-  'owner',
-  'phase',
-  'progress',
-  'result',
-  'retries',
-  'started_at',
-  'status',
-  'updated_at',
-];
 
 for (const backend of await storeBackends()) {
   describe(`work service on ${backend.name}`, { skip: backend.skip }, () => {
