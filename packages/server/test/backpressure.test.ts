@@ -58,7 +58,9 @@ test('a slow consumer is cut with 4008 while fast ones keep everything, and RSS 
     'the fast consumer got every event, in order',
   );
   const grewMiB = Math.round((after - before) / 1048576);
-  assert.ok(grewMiB < 40, `RSS grew by ${grewMiB} MiB while 96 MiB flowed past`);
+  // A server that kept the stalled reader's backlog would grow by the whole 96 MiB; garbage not yet
+  // collected accounts for the rest, so the bound sits between the two.
+  assert.ok(grewMiB < 64, `RSS grew by ${grewMiB} MiB while 96 MiB flowed past`);
 
   rawSocket.resume();
   for (let i = 0; i < 100 && slowClose === undefined; i++) await sleep(50);
