@@ -1,16 +1,13 @@
 /** The matching engine (matching-job-stream.md): pure logic plus an HTTP client, no store, no hub. */
-export * from './types.js';
-export * from './input-schema.js';
-export * from './events.js';
-export { eventFactory, MAX_ERROR_MESSAGE, type EventFactory } from './event-factory.js';
-export { splitSnippets, MAX_SNIPPET_LENGTH } from './snippets.js';
-export { HashedTfIdf, cosine, EMBEDDING_DIMENSIONS } from './embedding.js';
-export { searchCriteria, indexSnippets, hitRatio, HIT_THRESHOLD, type SearchResult } from './search.js';
-export * from './evaluator.js';
-export { LocalEvaluator, GOOD_SIMILARITY } from './local-evaluator.js';
-export { ChatEvaluator, DEFAULT_LLM_TIMEOUT_MS, type ChatEvaluatorOptions } from './chat-evaluator.js';
-export { FallbackEvaluator } from './fallback-evaluator.js';
-export { createEvaluator, type EvaluatorEnv } from './create-evaluator.js';
-export * from './publisher.js';
-export { meanRating, rankCandidates } from './scoring.js';
-export * from './run-matching.js';
+export { runMatching } from './run-matching.js';
+export type { RunMatchingDeps, MatchingOutcome, MatchingPhase } from './run-matching.js';
+export { eventFactory } from './event-factory.js';
+export { MatchingEventSchema } from './events.js';
+export type { MatchingEvent, MatchingInput, MatchResult } from './types.js';
+export { parseMatchingInput } from './input-schema.js';
+export type { Evaluator } from './evaluator.js';
+export { EvaluatorError } from './evaluator.js';
+export { createEvaluator } from './create-evaluator.js';
+export type { EvaluatorEnv } from './create-evaluator.js';
+export { nullPublisher } from './publisher.js';
+export type { MatchingPublisher } from './publisher.js';
