@@ -98,12 +98,9 @@ class NotificationsSession implements DialectSession {
     });
   }
 
-  /**
-   * Closes once the gateway has registered the connection: a connection closed while its session
-   * is being opened would stay in the registry, whose close listener it never fires.
-   */
+  /** Refuses the connection; the gateway keeps a connection closed while opening out of its registry. */
   #refuse(code: number, reason: string): void {
-    queueMicrotask(() => this.#ctx.connection.close(code, reason));
+    this.#ctx.connection.close(code, reason);
   }
 
   /** Subscribes first and welcomes after, so that nothing happening after the welcome is missed. */
