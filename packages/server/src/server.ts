@@ -99,7 +99,8 @@ export async function createJobstream(
   const users = createUserService(store.db);
   const work = new WorkService(store, { retryBaseMs: options.work?.retryBaseMs });
   const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
-  const analyses = new Analyses(store, work);
+  const postings = new PostingService(store, { authRequired: config.authRequired });
+  const analyses = new Analyses(store, work, postings);
   const runner = new WorkRunner(
     work,
     store,
@@ -154,9 +155,8 @@ export async function createJobstream(
     shutdown: shutdown.signal,
   });
   registerAuthRoutes(app, { users, tokens, secureCookies: false });
-  const domainOptions = { authRequired: config.authRequired };
   registerDomainRoutes(app, {
-    postings: new PostingService(store, domainOptions),
+    postings,
     profiles: new ProfileService(store),
     applications: new ApplicationService(store),
     interviews: new InterviewService(store),

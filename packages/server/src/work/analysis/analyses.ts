@@ -1,6 +1,6 @@
 import { topics } from '@jobstream/protocol';
-import { notFound, requireRole } from '../../domain/access.js';
-import { toPosting } from '../../domain/postings.js';
+import { requireRole } from '../../domain/access.js';
+import type { PostingService } from '../../domain/postings.js';
 import { toProfile } from '../../domain/profiles.js';
 import type { Principal } from '../../gateway/authorizer.js';
 import type { Store } from '../../store/store.js';
@@ -26,16 +26,18 @@ const MAX_SEEKERS_PER_POSTING = 500;
 export class Analyses {
   readonly #store: Store;
   readonly #work: WorkService;
+  readonly #postings: PostingService;
 
-  constructor(store: Store, work: WorkService) {
+  constructor(store: Store, work: WorkService, postings: PostingService) {
     this.#store = store;
     this.#work = work;
+    this.#postings = postings;
   }
 
   /** `POST /api/v1/jobs/{id}/analyze`: the caller's own analysis of a posting. */
   async request(actor: Principal, postingId: number): Promise<{ job_id: string }> {
     const seeker = requireRole(actor, 'job_seeker', 'admin');
-    await this.#posting(postingId);
+    await this.#postings.get(postingId); // 404 for an unknown posting
     const job = await this.#work.create(
       'analysis',
       { posting_id: postingId, user_id: seeker.userId },
@@ -46,7 +48,7 @@ export class Analyses {
 
   /** Queues an analysis for each seeker whose profile fits a newly created posting. */
   async forNewPosting(postingId: number): Promise<number> {
-    const posting = toPosting(await this.#posting(postingId));
+    const posting = await this.#postings.get(postingId);
     const profiles = await this.#store.db
       .selectFrom('profiles')
       .innerJoin('users', 'users.id', 'profiles.user_id')
@@ -67,7 +69,7 @@ export class Analyses {
 
   readonly pipeline: Pipeline = async (job, ctx) => {
     const { posting_id, user_id } = job.payload as AnalysisPayload;
-    const posting = toPosting(await this.#posting(posting_id));
+    const posting = await this.#postings.get(posting_id);
     const row = await this.#store.db
       .selectFrom('profiles')
       .selectAll()
@@ -101,14 +103,4 @@ export class Analyses {
     });
     return result;
   };
-
-  async #posting(id: number) {
-    const row = await this.#store.db
-      .selectFrom('postings')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound(`posting ${id}`);
-    return row;
-  }
 }
