@@ -49,10 +49,6 @@ export class Connection implements Flushable {
     return this.#open;
   }
 
-  get topics(): IterableIterator<string> {
-    return this.#subscriptions.keys();
-  }
-
   has(topic: string): boolean {
     return this.#subscriptions.has(topic);
   }

@@ -103,10 +103,6 @@ export class Hub {
     }
   }
 
-  history(topic: string, since: number | undefined): ReturnType<Broker['history']> {
-    return this.#broker.history(topic, since);
-  }
-
   stats(): HubStats {
     return {
       localTopics: this.#topics.size,

@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '@jobstream/protocol';
 import { CloseCode } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
+import type { Connection } from '../connection.js';
 import { pingFrame, textFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 
@@ -29,10 +30,10 @@ export const matchingDialect: WsDialect = {
 };
 
 class MatchingSession implements DialectSession {
-  readonly #ctx: Pick<DialectContext, 'connection'>;
+  readonly #connection: Connection;
 
   constructor(ctx: DialectContext) {
-    this.#ctx = { connection: ctx.connection };
+    this.#connection = ctx.connection;
     const jobId = ctx.params.jobId ?? '';
     void this.#open(ctx, jobId);
   }
@@ -59,6 +60,6 @@ class MatchingSession implements DialectSession {
 
   /** No heartbeat message of its own; a ping frame finds dead peers. */
   heartbeat(): void {
-    this.#ctx.connection.send(pingFrame, false);
+    this.#connection.send(pingFrame, false);
   }
 }
