@@ -32,6 +32,12 @@ export const settings = {
       .optional(),
     help: 'Redis for the broker and work queue of a cluster (unset: embedded)',
   },
+  redisPrefix: {
+    env: 'REDIS_PREFIX',
+    schema: z.string().min(1).max(64),
+    default: 'jobstream:',
+    help: 'put before every Redis key and channel; the nodes of one cluster share it, another cluster on the same Redis needs its own',
+  },
   jwtSecret: {
     env: 'JWT_SECRET',
     schema: z.string().min(16).optional(),

@@ -86,7 +86,12 @@ export async function createJobstream(
   options: JobstreamOptions = {},
 ): Promise<Jobstream> {
   const store = await openStore(config.databaseUrl, { logger });
-  const broker = options.broker ?? createBroker(config);
+  const broker =
+    options.broker ??
+    (await createBroker(config, logger).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    }));
   const hub = new Hub(broker);
   const relay = new OutboxRelay(store, (event) => hub.publish(event), { logger });
   const scheduler = new FlushScheduler();

@@ -44,7 +44,9 @@ export interface BrokerStats {
  *   appends the event to history (trimmed by count and age), and delivers it to the listener of every
  *   node that watches the topic, in seq order per topic. It resolves after the event is in history.
  * - `history(topic, since)` never returns a partial replay: all events after `since`, or null.
- * - After `watch(topic)` resolves, every event published to the topic reaches the listener.
+ * - After `watch(topic)` resolves, every event published to the topic reaches the listener. Events of
+ *   topics nobody on this node watches may reach it too (the embedded broker hands over all); the hub
+ *   drops them.
  *   A topic that nobody watches and whose history is empty holds no memory.
  */
 export interface Broker {
