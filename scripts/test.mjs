@@ -1,5 +1,6 @@
 // Runs every package's tests (packages/*/test/**/*.test.ts) in one run of Node's test runner.
-// Extra arguments are passed on, e.g. `npm test -- --test-name-pattern=resume`.
+// Extra arguments are passed on, e.g. `npm test -- --test-name-pattern=resume`; test files named among
+// them (`npm test -- packages/server/test/resume.test.ts`) are run instead of all.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,9 +20,12 @@ const files = readdirSync('packages').flatMap((pkg) => {
     return [];
   }
 });
+const args = process.argv.slice(2);
+const named = args.filter((arg) => arg.endsWith('.test.ts'));
+const flags = args.filter((arg) => !arg.endsWith('.test.ts'));
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(2), ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...flags, ...(named.length > 0 ? named : files)],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
