@@ -44,8 +44,12 @@ export {
   MatchingJobInput,
   UuidParam,
   UpdatesQuery,
+  SourceKind,
+  SourceInput,
+  SourcePatch,
+  ScrapeRequest,
 } from './rest.js';
-export type { Posting, QueueStats, WorkJob } from './rest.js';
+export type { Posting, QueueStats, WorkJob, Source, ScrapeReport, Recommendation } from './rest.js';
 export { EventType as EventTypes, topics } from './events.js';
 export type {
   EventTypeName,
@@ -57,3 +61,4 @@ export type {
   FollowupData,
   NotificationData,
 } from './events.js';
+export { describeTimeUntil } from './format.js';

@@ -227,3 +227,79 @@ export const MatchingJobInput = z.strictObject({
 export type MatchingJobInput = z.infer<typeof MatchingJobInput>;
 export const UuidParam = z.object({ id: z.uuid() });
 export const UpdatesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+/** The feed formats a scrape source may have. */
+export const SourceKind = z.enum(['greenhouse', 'lever', 'json', 'rss']);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/** `POST /api/v1/sources`: a feed to scrape, on its interval (seconds; none: on demand only). */
+export const SourceInput = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,99}$/, 'a lowercase name of letters, digits, _ . -'),
+  kind: SourceKind,
+  url: z.url().max(2000),
+  company: text(200),
+  interval_seconds: z.number().int().min(1).max(604_800).nullable().default(null),
+  enabled: z.boolean().default(true),
+});
+export type SourceInput = z.infer<typeof SourceInput>;
+
+/** `PATCH /api/v1/sources/{id}`: anything but the name, which its postings carry. */
+export const SourcePatch = z
+  .strictObject({
+    kind: SourceKind,
+    url: z.url().max(2000),
+    company: text(200),
+    interval_seconds: z.number().int().min(1).max(604_800).nullable(),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
+export type SourcePatch = z.infer<typeof SourcePatch>;
+
+export interface Source {
+  id: number;
+  name: string;
+  kind: SourceKind;
+  url: string;
+  company: string;
+  interval_seconds: number | null;
+  enabled: boolean;
+  next_run_at: string | null;
+  last_run_at: string | null;
+  /** How the last scrape went: ok, or error with `last_error`. */
+  last_status: 'ok' | 'error' | null;
+  last_error: string | null;
+  last_duration_seconds: number | null;
+  /** The work job of the last scrape queued. */
+  last_work_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `POST /api/v1/scrapes`: scrape these sources now (by id or name); none named: every enabled one. */
+export const ScrapeRequest = z.strictObject({
+  source_id: z.number().int().positive().optional(),
+  source: z.string().max(100).optional(),
+});
+export type ScrapeRequest = z.infer<typeof ScrapeRequest>;
+
+/** What a scrape reports (`scrape.completed`, and the scrape job's result). */
+export interface ScrapeReport {
+  source: string;
+  source_id: number;
+  jobs_found: number;
+  new_jobs: number;
+  updated_jobs: number;
+  duration_seconds: number;
+  /** How many things went wrong (job-feed.md counts them); `error_messages` says what. */
+  errors: number;
+  error_messages: string[];
+}
+
+/** A job seeker's recommendation: a posting and how well it fits the profile. */
+export interface Recommendation {
+  job_id: number;
+  company: string;
+  job_title: string;
+  score: number;
+}

@@ -111,6 +111,18 @@ export const settings = {
     default: '2',
     help: 'background work jobs run at once by the embedded runner',
   },
+  schedulerTickMs: {
+    env: 'SCHEDULER_TICK_MS',
+    schema: int(50, 60_000),
+    default: '1000',
+    help: 'how often due scrapes, interview reminders and follow-ups are looked for',
+  },
+  scrapeTimeoutMs: {
+    env: 'SCRAPE_TIMEOUT_MS',
+    schema: int(100, 300_000),
+    default: '15000',
+    help: 'longest wait for one scrape source to answer',
+  },
   llmBaseUrl: {
     env: 'LLM_BASE_URL',
     schema: z.url().optional(),

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { CloseCode, EventTypes, topics } from '@jobstream/protocol';
+import { CloseCode } from '@jobstream/protocol';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -50,6 +50,14 @@ import { createEvaluator } from './work/matching/index.js';
 import { Analyses } from './work/analysis/analyses.js';
 import { MatchingRuns } from './work/matching-runs.js';
 import { WorkService } from './work/work-service.js';
+import { Recommendations } from './work/recommendations.js';
+import { workReactions, type CommittedEvent } from './work/reactions.js';
+import { Reminders } from './work/reminders.js';
+import { Scheduler } from './work/scheduler.js';
+import { Scrapes } from './work/scrape/scrapes.js';
+import { SourceService } from './work/scrape/sources.js';
+import { registerScrapeRoutes } from './http/scrape-routes.js';
+import { registerRecommendationRoutes } from './http/recommendation-routes.js';
 
 export interface Jobstream {
   readonly app: FastifyInstance;
@@ -93,7 +101,17 @@ export async function createJobstream(
       throw error;
     }));
   const hub = new Hub(broker);
-  const relay = new OutboxRelay(store, (event) => hub.publish(event), { logger });
+  // Committed events reach the hub through the relay, which also queues the work they call for.
+  let react: (event: CommittedEvent) => void = () => {};
+  const relay = new OutboxRelay(
+    store,
+    async (event) => {
+      const outcome = await hub.publish(event);
+      if (!outcome.duplicate) react(event);
+      return outcome;
+    },
+    { logger },
+  );
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const tokens = await createTokenService({
@@ -106,10 +124,31 @@ export async function createJobstream(
   const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
   const postings = new PostingService(store, { authRequired: config.authRequired });
   const analyses = new Analyses(store, work, postings);
+  const recommendations = new Recommendations(store, work);
+  react = workReactions({ analyses, recommendations, logger });
+  const sources = new SourceService(store, { authRequired: config.authRequired });
+  const scrapes = new Scrapes(store, work, sources, postings, {
+    authRequired: config.authRequired,
+    fetchTimeoutMs: config.scrapeTimeoutMs,
+  });
+  const reminders = new Reminders(store);
+  const timetable = new Scheduler(
+    [
+      { name: 'scrapes', run: (at) => scrapes.queueDue(at) },
+      { name: 'reminders', run: (at) => reminders.send(at) },
+    ],
+    { tickMs: config.schedulerTickMs, logger },
+  );
   const runner = new WorkRunner(
     work,
     store,
-    { matching: matching.pipeline, analysis: analyses.pipeline, ...options.pipelines },
+    {
+      matching: matching.pipeline,
+      analysis: analyses.pipeline,
+      scrape: scrapes.pipeline,
+      recommendations: recommendations.pipeline,
+      ...options.pipelines,
+    },
     {
       concurrency: options.work?.concurrency ?? config.workConcurrency,
       logger,
@@ -171,20 +210,8 @@ export async function createJobstream(
   registerWorkRoutes(app, work);
   registerMatchingRoutes(app, matching);
   registerAnalysisRoutes(app, analyses);
-  // A new posting is analysed for the seekers whose profiles fit it. (With several nodes, one of them
-  // should do this: it moves to the work queue's own scheduling with the Redis issue.)
-  const onPosting = await hub.subscribe(
-    topics.postings,
-    (event) => {
-      const posting = (event.event.data as { posting?: { id?: unknown } }).posting;
-      if (typeof posting?.id !== 'number') return;
-      analyses.forNewPosting(posting.id).catch((error: unknown) => {
-        logger.error({ err: error, posting: posting.id }, 'could not queue analyses for a new posting');
-      });
-    },
-    { types: [EventTypes.postingCreated] },
-  );
-  onPosting.start();
+  registerScrapeRoutes(app, { sources, scrapes });
+  registerRecommendationRoutes(app, recommendations);
   registerRootPage(app, version);
 
   const gateway = attachWsGateway(app.server, {
@@ -228,6 +255,7 @@ export async function createJobstream(
       await app.listen({ port: config.port, host: config.host });
       await queueStats.start();
       await runner.start(); // queues again what a previous run left running
+      timetable.start();
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
@@ -238,12 +266,13 @@ export async function createJobstream(
       closing ??= (async () => {
         gateway.close();
         shutdown.abort();
-        hub.unsubscribe(onPosting.subscription);
         for (const connection of [...registry.all()]) {
           connection.close(CloseCode.goingAway, 'server shutting down');
         }
         registry.stop();
         await app.close();
+        await timetable.stop();
+        recommendations.stop();
         // Running work is aborted and left `running`: the next start queues it again.
         await runner.stop();
         await queueStats.stop();

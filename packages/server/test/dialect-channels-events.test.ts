@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { ChannelsEventMessage } from '../src/gateway/dialects/channels-events.js';
-import { describeTimeUntil } from '../src/gateway/dialects/channels-render.js';
+import { describeTimeUntil } from '@jobstream/protocol';
 import { signUp } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 import { sleep, TestClient, type Message } from './helpers/ws-client.js';

@@ -1,41 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { fetchSource } from '../src/work/scrape/fetch-source.js';
 import { SourceError } from '../src/work/scrape/normalized.js';
-
-const fixture = (name: string) => readFileSync(new URL(`fixtures/feeds/${name}`, import.meta.url), 'utf8');
-
-/** A local server answering each path with a recorded feed (or misbehaving on purpose). */
-async function feedServer(t: TestContext): Promise<string> {
-  const routes: Record<string, [number, string]> = {
-    '/greenhouse': [200, fixture('greenhouse-board.json')],
-    '/lever': [200, fixture('lever-postings.json')],
-    '/json': [200, fixture('feed.json')],
-    '/rss': [200, fixture('feed.rss')],
-    '/broken-json': [200, '{"jobs": [ oops'],
-    '/wrong-shape': [200, '{"postings": 3}'],
-    '/error': [503, 'down for maintenance'],
-    '/wrong-xml': [200, '<feed><entry/></feed>'],
-  };
-  const server = http.createServer((req, res) => {
-    if (req.url === '/hang') return; // never answers
-    const [status, body] = routes[req.url ?? ''] ?? [404, 'not found'];
-    res.writeHead(status).end(body);
-  });
-  server.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  t.after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+import { feedServer } from './helpers/feed-server.js';
 
 test('Greenhouse: postings normalised from the board format, HTML unescaped, skills found', async (t) => {
-  const base = await feedServer(t);
+  const { url: base } = await feedServer(t);
   const postings = await fetchSource({ kind: 'greenhouse', url: `${base}/greenhouse`, company: 'Fallback' });
   assert.equal(postings.length, 2);
   const [first] = postings;
@@ -59,7 +29,7 @@ test('Greenhouse: postings normalised from the board format, HTML unescaped, ski
 });
 
 test('Lever: the description joins the plain text, the lists and the extras', async (t) => {
-  const base = await feedServer(t);
+  const { url: base } = await feedServer(t);
   const [posting] = await fetchSource({ kind: 'lever', url: `${base}/lever`, company: 'Globex' });
   assert.equal(posting?.source_id, '5f1e2d3c-0000-4000-8000-000000000001');
   assert.equal(posting?.company, 'Globex');
@@ -69,7 +39,7 @@ test('Lever: the description joins the plain text, the lists and the extras', as
 });
 
 test('generic JSON and RSS feeds', async (t) => {
-  const base = await feedServer(t);
+  const { url: base } = await feedServer(t);
   const json = await fetchSource({ kind: 'json', url: `${base}/json`, company: 'X' });
   assert.deepEqual(
     json.map((p) => [p.source_id, p.company, p.location]),
@@ -90,7 +60,7 @@ test('generic JSON and RSS feeds', async (t) => {
 });
 
 test('a malformed or unreachable source is a SourceError with a plain message, never a crash', async (t) => {
-  const base = await feedServer(t);
+  const { url: base } = await feedServer(t);
   const cases: [Parameters<typeof fetchSource>[0], RegExp][] = [
     [{ kind: 'json', url: `${base}/broken-json`, company: 'X' }, /did not answer JSON/],
     [{ kind: 'greenhouse', url: `${base}/wrong-shape`, company: 'X' }, /not a Greenhouse job board/],

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { SourceKind } from '@jobstream/protocol';
 
 /**
  * The tables, as Kysely sees them. Portable between SQLite and PostgreSQL: timestamps are ISO 8601
@@ -19,6 +20,8 @@ export interface Database {
   matching_matches: MatchingMatchesTable;
   matching_updates: MatchingUpdatesTable;
   work_jobs: WorkJobsTable;
+  scrape_sources: ScrapeSourcesTable;
+  recommendations: RecommendationsTable;
 }
 
 export type Role = 'job_seeker' | 'recruiter' | 'admin';
@@ -217,3 +220,40 @@ export interface MatchingUpdatesTable {
   payload: string;
   created_at: string;
 }
+
+/** A feed that scrapes read postings from, on its interval and on demand. */
+export interface ScrapeSourcesTable {
+  id: Generated<number>;
+  /** Unique; the `source` of the postings it yields (with their own ids as `source_id`). */
+  name: string;
+  kind: SourceKind;
+  url: string;
+  /** The company of its postings where the feed does not name one. */
+  company: string;
+  /** null: scraped only on demand. */
+  interval_seconds: number | null;
+  enabled: ColumnType<number, number | undefined, number>;
+  /** When the scheduler next queues a scrape (ISO); null when it has no interval. */
+  next_run_at: string | null;
+  last_run_at: string | null;
+  last_status: 'ok' | 'error' | null;
+  last_error: string | null;
+  last_duration_seconds: number | null;
+  last_work_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A job seeker's current recommendations: the best active postings for their profile. */
+export interface RecommendationsTable {
+  user_id: string;
+  posting_id: number;
+  /** 0–100. */
+  score: number;
+  /** 1 is the best. */
+  rank: number;
+  generated_at: string;
+}
+
+export type ScrapeSourceRow = Selectable<ScrapeSourcesTable>;
+export type RecommendationRow = Selectable<RecommendationsTable>;

@@ -1,3 +1,4 @@
+import { describeTimeUntil } from '@jobstream/protocol';
 import type {
   ApplicationCreatedData,
   ApplicationStatusChangedData,
@@ -72,18 +73,6 @@ const followup = (d: Partial<FollowupData>): Data => ({
 /** Milliseconds from the event to a date in its data (NaN when either is not a date). */
 const untilMs = (date: unknown, event: CanonicalEvent): number =>
   Date.parse(String(date)) - Date.parse(event.ts);
-
-/** "15 minutes", "1 hour", "1 day": the reminder offsets of the document, rounded to the unit. */
-export function describeTimeUntil(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  const [n, unit] =
-    minutes >= 1440
-      ? [Math.round(minutes / 1440), 'day']
-      : minutes >= 60
-        ? [Math.round(minutes / 60), 'hour']
-        : [minutes, 'minute'];
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
 
 /** The document's severities (info, warning, …) from a notification's priority, unless its data names one. */
 const severityOf: Record<NotificationData['priority'], string> = {

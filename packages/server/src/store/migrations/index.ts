@@ -3,6 +3,7 @@ import type { StoreDialect } from '../store.js';
 import { initialMigration } from './0001-initial.js';
 import { workMigration } from './0002-work.js';
 import { matchingMigration } from './0003-matching.js';
+import { sourcesMigration } from './0004-sources.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -13,5 +14,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0001_initial': initialMigration(dialect),
     '0002_work': workMigration(),
     '0003_matching': matchingMigration(dialect),
+    '0004_sources': sourcesMigration(dialect),
   };
 }

@@ -1,9 +1,8 @@
+import type { SourceKind } from '@jobstream/protocol';
 import { parseJsonFeed, parseRss } from './feed.js';
 import { parseGreenhouse } from './greenhouse.js';
 import { parseLever } from './lever.js';
 import { SourceError, type ScrapedPosting } from './normalized.js';
-
-export type SourceKind = 'greenhouse' | 'lever' | 'json' | 'rss';
 
 export interface SourceConfig {
   readonly kind: SourceKind;

@@ -1,0 +1,48 @@
+import { EventTypes } from '@jobstream/protocol';
+import type { Logger } from '../logger.js';
+import type { Analyses } from './analysis/analyses.js';
+import type { Recommendations } from './recommendations.js';
+
+/** A committed canonical event, as the outbox relay publishes it. */
+export interface CommittedEvent {
+  readonly topic: string;
+  readonly type: string;
+  readonly data: unknown;
+}
+
+/**
+ * The background work that committed events call for: a new posting is analysed for the seekers it
+ * fits; new or changed postings, and a changed profile, refresh recommendations. It is fed by the
+ * outbox relay, after each event is published: in a cluster exactly one node relays a given event, so
+ * the work is queued once, not once per node.
+ */
+export function workReactions(deps: {
+  analyses: Analyses;
+  recommendations: Recommendations;
+  logger: Logger;
+}): (event: CommittedEvent) => void {
+  const { analyses, recommendations, logger } = deps;
+  const failed =
+    (what: string) =>
+    (error: unknown): void => {
+      logger.error({ err: error }, `could not queue ${what}`);
+    };
+  return (event) => {
+    switch (event.type) {
+      case EventTypes.postingCreated: {
+        const id = (event.data as { posting?: { id?: unknown } }).posting?.id;
+        if (typeof id === 'number') analyses.forNewPosting(id).catch(failed(`analyses of posting ${id}`));
+        recommendations.postingsChanged(failed('recommendations'));
+        return;
+      }
+      case EventTypes.postingUpdated:
+        recommendations.postingsChanged(failed('recommendations'));
+        return;
+      case EventTypes.profileUpdated: {
+        const userId = (event.data as { profile?: { user_id?: unknown } }).profile?.user_id;
+        if (typeof userId === 'string') recommendations.refresh(userId).catch(failed('recommendations'));
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,118 @@
+import { describeTimeUntil, EventTypes, topics } from '@jobstream/protocol';
+import { toFollowupData } from '../domain/followups.js';
+import { toInterviewData } from '../domain/interviews.js';
+import { parseJsonArray } from '../domain/access.js';
+import type { Store } from '../store/store.js';
+
+/** The reminders channels.md names: 1 day, 1 hour and 15 minutes before an interview. */
+export const INTERVIEW_REMINDERS = [
+  { name: '1d', ms: 24 * 3_600_000 },
+  { name: '1h', ms: 3_600_000 },
+  { name: '15m', ms: 15 * 60_000 },
+] as const;
+
+/** A follow-up is "due soon" (channels.md's `followup.due`) this long before its date. */
+export const FOLLOWUP_DUE_LEAD_MS = 2 * 3_600_000;
+
+/**
+ * Interview reminders and follow-ups coming due, each sent exactly once: the row records what was
+ * sent, and is changed only if nobody changed it first, in the same transaction as the event. So a
+ * restart, or two nodes ticking at once, never sends one twice, and a crash never loses one.
+ */
+export class Reminders {
+  readonly #store: Store;
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Sends whatever is due at `at`; answers how many events it sent. */
+  async send(at = Date.now()): Promise<number> {
+    return (await this.#interviews(at)) + (await this.#followups(at));
+  }
+
+  /**
+   * An interview gets the reminder whose moment passed last; the earlier ones that were missed (the
+   * server was down, or the interview was booked at short notice) are marked sent without a message,
+   * so that nobody gets "in 1 day" ten minutes before.
+   */
+  async #interviews(at: number): Promise<number> {
+    const from = new Date(at).toISOString();
+    const until = new Date(at + INTERVIEW_REMINDERS[0].ms).toISOString();
+    const rows = await this.#store.db
+      .selectFrom('interviews')
+      .innerJoin('postings', 'postings.id', 'interviews.posting_id')
+      .selectAll('interviews')
+      .select(['postings.company', 'postings.job_title'])
+      .where('interviews.status', '=', 'scheduled')
+      .where('interviews.scheduled_date', '>', from)
+      .where('interviews.scheduled_date', '<=', until)
+      .execute();
+    let sent = 0;
+    for (const row of rows) {
+      const startsAt = Date.parse(row.scheduled_date);
+      const already = new Set(parseJsonArray(row.reminders_sent));
+      const due = INTERVIEW_REMINDERS.filter((r) => startsAt - r.ms <= at);
+      const latest = due[due.length - 1];
+      if (!latest || already.has(latest.name)) continue;
+      const marked = JSON.stringify([...new Set([...already, ...due.map((r) => r.name)])]);
+      const claimed = await this.#store.transaction(async (tx) => {
+        const result = await tx.db
+          .updateTable('interviews')
+          .set({ reminders_sent: marked })
+          .where('id', '=', row.id)
+          .where('reminders_sent', '=', row.reminders_sent)
+          .where('scheduled_date', '=', row.scheduled_date)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await tx.emit({
+          topic: topics.user(row.user_id),
+          type: EventTypes.interviewReminder,
+          data: {
+            ...toInterviewData(row),
+            reminder: latest.name,
+            time_until: describeTimeUntil(startsAt - at),
+          },
+        });
+        return true;
+      });
+      if (claimed) sent++;
+    }
+    return sent;
+  }
+
+  async #followups(at: number): Promise<number> {
+    const until = new Date(at + FOLLOWUP_DUE_LEAD_MS).toISOString();
+    const rows = await this.#store.db
+      .selectFrom('followups')
+      .innerJoin('postings', 'postings.id', 'followups.posting_id')
+      .selectAll('followups')
+      .select(['postings.company', 'postings.job_title'])
+      .where('followups.status', '=', 'pending')
+      .where('followups.due_notified_at', 'is', null)
+      .where('followups.scheduled_date', '<=', until)
+      .execute();
+    let sent = 0;
+    for (const row of rows) {
+      const claimed = await this.#store.transaction(async (tx) => {
+        const result = await tx.db
+          .updateTable('followups')
+          .set({ due_notified_at: new Date(at).toISOString() })
+          .where('id', '=', row.id)
+          .where('due_notified_at', 'is', null)
+          .where('status', '=', 'pending')
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        const hours = Math.max(0, Math.round((Date.parse(row.scheduled_date) - at) / 3_600_000));
+        await tx.emit({
+          topic: topics.user(row.user_id),
+          type: EventTypes.followupDue,
+          data: { ...toFollowupData(row), hours_until_due: hours },
+        });
+        return true;
+      });
+      if (claimed) sent++;
+    }
+    return sent;
+  }
+}

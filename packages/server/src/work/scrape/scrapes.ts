@@ -1,0 +1,260 @@
+import {
+  PostingInput,
+  topics,
+  type ScrapeReport,
+  type ScrapeRequest,
+  type Source,
+} from '@jobstream/protocol';
+import type { PostingService } from '../../domain/postings.js';
+import type { Principal } from '../../gateway/authorizer.js';
+import { now, requireRole } from '../../domain/access.js';
+import type { ScrapeSourceRow } from '../../store/schema.js';
+import type { Store, Tx } from '../../store/store.js';
+import type { Pipeline } from '../work-job.js';
+import type { WorkService } from '../work-service.js';
+import { fetchSource } from './fetch-source.js';
+import { SourceError, type ScrapedPosting } from './normalized.js';
+import { nextRunAt, toSource, type SourceService } from './sources.js';
+
+/** What a scrape job is asked to do. */
+interface ScrapePayload {
+  readonly source_id: number;
+}
+
+/** The guess of a first scrape's duration, before one has been measured. */
+const DEFAULT_EXPECTED_SECONDS = 30;
+
+/** Raised inside a transaction to roll it back when another node queued the due scrape first. */
+class AlreadyQueued extends Error {}
+
+export interface ScrapesOptions {
+  readonly authRequired: boolean;
+  /** How long one fetch of a feed may take. @default 15000 */
+  readonly fetchTimeoutMs?: number;
+}
+
+/**
+ * Scrapes, as background work: each fetches one source, normalises its postings and upserts them by the
+ * source's own ids, in one transaction with `scrape.completed`. Events on `scrapes` (and the job's
+ * `work:{id}`): `scrape.started` {source, expected_duration_seconds}, then `scrape.completed`
+ * {source, jobs_found, new_jobs, updated_jobs, duration_seconds, errors}. A source that cannot be read
+ * is one error of a completed scrape, never a crash. Postings that left the feed are deactivated.
+ */
+export class Scrapes {
+  readonly #store: Store;
+  readonly #work: WorkService;
+  readonly #sources: SourceService;
+  readonly #postings: PostingService;
+  readonly #options: ScrapesOptions;
+
+  constructor(
+    store: Store,
+    work: WorkService,
+    sources: SourceService,
+    postings: PostingService,
+    options: ScrapesOptions,
+  ) {
+    this.#store = store;
+    this.#work = work;
+    this.#sources = sources;
+    this.#postings = postings;
+    this.#options = options;
+  }
+
+  /** `POST /api/v1/scrapes`: scrapes the named source now, or every enabled one. */
+  async request(
+    actor: Principal,
+    request: ScrapeRequest,
+  ): Promise<{ jobs: { job_id: string; source: string }[] }> {
+    if (this.#options.authRequired) requireRole(actor, 'admin');
+    let rows: ScrapeSourceRow[];
+    if (request.source_id !== undefined) rows = [await this.#sources.row(request.source_id)];
+    else if (request.source !== undefined) rows = [await this.#sources.byName(request.source)];
+    else {
+      rows = await this.#store.db.selectFrom('scrape_sources').selectAll().where('enabled', '=', 1).execute();
+    }
+    const jobs = [];
+    for (const row of rows) {
+      const job = await this.#queue(row);
+      jobs.push({ job_id: job.id, source: row.name });
+    }
+    return { jobs };
+  }
+
+  /**
+   * Queues a scrape of every source whose interval has come round. Safe on several nodes at once: the
+   * source's next run moves on in the same transaction that queues the job, only if no other node moved
+   * it first. A source whose last scrape is still queued or running is not queued twice.
+   */
+  async queueDue(at = Date.now()): Promise<number> {
+    const stamp = new Date(at).toISOString();
+    const due = await this.#store.db
+      .selectFrom('scrape_sources')
+      .selectAll()
+      .where('enabled', '=', 1)
+      .where('next_run_at', 'is not', null)
+      .where('next_run_at', '<=', stamp)
+      .execute();
+    let queued = 0;
+    for (const row of due) {
+      const busy = row.last_work_id !== null && (await this.#isActive(row.last_work_id));
+      const moved = nextRunAt(row.interval_seconds === null ? null : Number(row.interval_seconds), true, at);
+      const claim = async (tx: Tx, workId: string | null): Promise<void> => {
+        const result = await tx.db
+          .updateTable('scrape_sources')
+          .set({ next_run_at: moved, ...(workId !== null && { last_work_id: workId }) })
+          .where('id', '=', row.id)
+          .where('next_run_at', '=', row.next_run_at)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) throw new AlreadyQueued();
+      };
+      try {
+        if (busy) await this.#store.transaction((tx) => claim(tx, null));
+        else {
+          await this.#work.create('scrape', { source_id: Number(row.id) }, null, {
+            maxRetries: 1,
+            also: (tx, id) => claim(tx, id),
+          });
+          queued++;
+        }
+      } catch (error) {
+        if (!(error instanceof AlreadyQueued)) throw error;
+      }
+    }
+    return queued;
+  }
+
+  async #isActive(workId: string): Promise<boolean> {
+    const job = await this.#store.db
+      .selectFrom('work_jobs')
+      .select('status')
+      .where('id', '=', workId)
+      .executeTakeFirst();
+    return job?.status === 'queued' || job?.status === 'running';
+  }
+
+  #queue(row: ScrapeSourceRow) {
+    return this.#work.create('scrape', { source_id: Number(row.id) }, null, {
+      maxRetries: 1,
+      also: async (tx, id) => {
+        await tx.db
+          .updateTable('scrape_sources')
+          .set({ last_work_id: id })
+          .where('id', '=', row.id)
+          .execute();
+      },
+    });
+  }
+
+  readonly pipeline: Pipeline = async (job, ctx) => {
+    const { source_id } = job.payload as ScrapePayload;
+    const source = toSource(await this.#sources.row(source_id));
+    const began = Date.now();
+    const head = { source: source.name, source_id: source.id, kind: source.kind, work_id: job.id };
+    const started = {
+      ...head,
+      expected_duration_seconds: Math.max(
+        1,
+        Math.round(source.last_duration_seconds ?? DEFAULT_EXPECTED_SECONDS),
+      ),
+    };
+    await ctx.emit(topics.scrapes, 'scrape.started', started);
+    await ctx.emit(topics.work(job.id), 'scrape.started', started);
+    await ctx.progress('fetching', 10);
+
+    const errors: string[] = [];
+    let scraped: ScrapedPosting[] | null = null;
+    try {
+      scraped = await fetchSource(source, { signal: ctx.signal, timeoutMs: this.#options.fetchTimeoutMs });
+    } catch (error) {
+      if (!(error instanceof SourceError) || ctx.signal.aborted) throw error;
+      errors.push(error.message);
+    }
+    ctx.signal.throwIfAborted();
+    await ctx.progress('saving', 60);
+
+    return this.#store.transaction(async (tx) => {
+      const counts = scraped
+        ? await this.#upsert(tx, source, scraped, errors)
+        : { found: 0, created: 0, updated: 0 };
+      const duration = Math.round((Date.now() - began) / 10) / 100;
+      const report: ScrapeReport = {
+        source: source.name,
+        source_id: source.id,
+        jobs_found: counts.found,
+        new_jobs: counts.created,
+        updated_jobs: counts.updated,
+        duration_seconds: duration,
+        errors: errors.length,
+        error_messages: errors.slice(0, 20),
+      };
+      await tx.db
+        .updateTable('scrape_sources')
+        .set({
+          last_run_at: now(),
+          last_status: scraped ? 'ok' : 'error',
+          last_error: errors[0] ?? null,
+          last_duration_seconds: duration,
+        })
+        .where('id', '=', source.id)
+        .execute();
+      const completed = { ...head, ...report };
+      await tx.emit({ topic: topics.scrapes, type: 'scrape.completed', data: completed });
+      await tx.emit({ topic: topics.work(job.id), type: 'scrape.completed', data: completed });
+      return report;
+    });
+  };
+
+  /** Inserts new postings, updates changed ones, deactivates those that left the feed. */
+  async #upsert(
+    tx: Tx,
+    source: Source,
+    scraped: readonly ScrapedPosting[],
+    errors: string[],
+  ): Promise<{ found: number; created: number; updated: number }> {
+    const existing = await tx.db
+      .selectFrom('postings')
+      .selectAll()
+      .where('source', '=', source.name)
+      .execute();
+    const bySourceId = new Map(existing.map((row) => [row.source_id, row]));
+    const seen = new Set<string>();
+    let created = 0;
+    let updated = 0;
+    for (const item of scraped) {
+      if (seen.has(item.source_id)) continue;
+      seen.add(item.source_id);
+      const parsed = PostingInput.safeParse({
+        company: item.company,
+        job_title: item.job_title,
+        job_description: item.job_description.slice(0, 50_000),
+        job_url: item.job_url,
+        location: item.location,
+        source: source.name,
+        skills_required: item.skills_required,
+        is_active: true,
+      });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        errors.push(
+          `posting ${item.source_id}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`,
+        );
+        continue;
+      }
+      const row = bySourceId.get(item.source_id);
+      if (!row) {
+        await this.#postings.insert(tx, parsed.data, null, item.source_id);
+        created++;
+        continue;
+      }
+      const after = await this.#postings.apply(tx, row, parsed.data);
+      if (after.updated_at !== row.updated_at) updated++;
+    }
+    for (const row of existing) {
+      if (row.source_id === null || seen.has(row.source_id) || Number(row.is_active) !== 1) continue;
+      await this.#postings.apply(tx, row, { is_active: false });
+      updated++;
+    }
+    return { found: seen.size, created, updated };
+  }
+}
