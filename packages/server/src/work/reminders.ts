@@ -32,9 +32,11 @@ export class Reminders {
   }
 
   /**
-   * An interview gets the reminder whose moment passed last; the earlier ones that were missed (the
-   * server was down, or the interview was booked at short notice) are marked sent without a message,
-   * so that nobody gets "in 1 day" ten minutes before.
+   * Each reminder goes when its moment comes. One that is late by more than a tenth of its lead (the
+   * server was down, or the interview was booked at short notice) is dropped if a closer one is still
+   * to come, so that nobody hears "in 1 hour" sixteen minutes before and then again at fifteen; the
+   * last one (15 minutes) is sent however late, while the interview is still ahead, with the true time
+   * left.
    */
   async #interviews(at: number): Promise<number> {
     const from = new Date(at).toISOString();
@@ -52,10 +54,13 @@ export class Reminders {
     for (const row of rows) {
       const startsAt = Date.parse(row.scheduled_date);
       const already = new Set(parseJsonArray(row.reminders_sent));
-      const due = INTERVIEW_REMINDERS.filter((r) => startsAt - r.ms <= at);
+      const due = INTERVIEW_REMINDERS.filter((r) => startsAt - r.ms <= at && !already.has(r.name));
       const latest = due[due.length - 1];
-      if (!latest || already.has(latest.name)) continue;
-      const marked = JSON.stringify([...new Set([...already, ...due.map((r) => r.name)])]);
+      if (!latest) continue;
+      const isLast = latest === INTERVIEW_REMINDERS[INTERVIEW_REMINDERS.length - 1];
+      const late = at - (startsAt - latest.ms) > latest.ms / 10;
+      const send = !late || isLast;
+      const marked = JSON.stringify([...already, ...due.map((r) => r.name)]);
       const claimed = await this.#store.transaction(async (tx) => {
         const result = await tx.db
           .updateTable('interviews')
@@ -64,7 +69,7 @@ export class Reminders {
           .where('reminders_sent', '=', row.reminders_sent)
           .where('scheduled_date', '=', row.scheduled_date)
           .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return false;
+        if (Number(result.numUpdatedRows) !== 1 || !send) return false;
         await tx.emit({
           topic: topics.user(row.user_id),
           type: EventTypes.interviewReminder,
