@@ -1,2 +1,36 @@
-/** The package's version; the rest of its surface lands with its own issue. */
-export const version = '0.1.0';
+export { createClient } from './client.js';
+export { backoffDelay } from './backoff.js';
+export { websocket } from './transports/websocket.js';
+export { sse } from './transports/sse.js';
+export { longPoll } from './transports/long-poll.js';
+export type {
+  Transport,
+  TransportContext,
+  TransportEvents,
+  TransportFactory,
+  TransportName,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './transports/transport.js';
+export type {
+  ClientEvents,
+  ClientOptions,
+  ConnectionState,
+  Handler,
+  JobstreamClient,
+  ReasonKind,
+  SendResult,
+  StateChange,
+  StateReason,
+  SubscribeOptions,
+  TokenSource,
+} from './types.js';
+export type {
+  EventDataMap,
+  EventTypeName,
+  JobstreamEvent,
+  ScrapeCompletedData,
+  ScrapeStartedData,
+  TopicEvent,
+  TopicEventType,
+} from './events.js';
