@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, flagOf, loadConfig, settings, type SettingName } from './config.js';
+import { ConfigError, describeConfig, flagOf, loadConfig, settings, type SettingName } from './config.js';
 import { userAddCommand } from './auth/user-command.js';
 import { AppError, describeFields } from './errors.js';
-import { createLogger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { openStore } from './store/store.js';
 import { createJobstream } from './server.js';
+import { bullWorker, createWorkParts } from './work/work-node.js';
 import { version } from './version.js';
 
 const names = Object.keys(settings) as SettingName[];
@@ -19,6 +20,7 @@ function help(): string {
 
 Usage:
   jobstream serve [flags]     run the server
+  jobstream worker [flags]    run background work from the queue in REDIS_URL (same flags as serve)
   jobstream user add --email E --password P --role job_seeker|recruiter|admin [--name N]
                               create a user (the first admin, say) in DATABASE_URL's store
   jobstream --version
@@ -29,21 +31,24 @@ ${rows.join('\n')}
 `;
 }
 
-async function serve(args: string[]): Promise<void> {
+/** The settings of `serve` and `worker`: environment, then flags (which win). */
+function settingsFrom(args: string[], extra: Record<string, { type: 'boolean' }> = {}) {
   const options = Object.fromEntries(names.map((n) => [flagOf(n), { type: 'string' as const }]));
-  const { values } = parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, strict: true });
-  if (values.help) {
-    process.stdout.write(help());
-    return;
-  }
+  const { values } = parseArgs({
+    args,
+    options: { ...options, ...extra, help: { type: 'boolean' } },
+    strict: true,
+  });
   const flags: Partial<Record<SettingName, string>> = {};
   for (const name of names) {
     const value = (values as Record<string, string | boolean | undefined>)[flagOf(name)];
     if (typeof value === 'string') flags[name] = value;
   }
-  const config = loadConfig(process.env, flags);
-  const logger = createLogger(config.logLevel);
-  const server = await createJobstream(config, logger);
+  return { help: values.help === true, values, config: () => loadConfig(process.env, flags) };
+}
+
+/** Runs until SIGTERM or SIGINT, then `close` (forced out after 10 s). */
+function untilSignalled(logger: Logger, close: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -51,7 +56,7 @@ async function serve(args: string[]): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
-    server.close().then(
+    close().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -61,7 +66,48 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function serve(args: string[]): Promise<void> {
+  const parsed = settingsFrom(args);
+  if (parsed.help) {
+    process.stdout.write(help());
+    return;
+  }
+  const config = parsed.config();
+  const logger = createLogger(config.logLevel);
+  const server = await createJobstream(config, logger);
+  untilSignalled(logger, () => server.close());
   await server.listen();
+}
+
+/** `jobstream worker`: runs background work from the BullMQ queue in REDIS_URL; no HTTP. */
+async function worker(args: string[]): Promise<void> {
+  const parsed = settingsFrom(args);
+  if (parsed.help) {
+    process.stdout.write(help());
+    return;
+  }
+  const config = parsed.config();
+  const redisUrl = config.redisUrl;
+  if (redisUrl === undefined) {
+    throw new ConfigError(
+      'jobstream worker takes its work from Redis: set REDIS_URL (without it, jobstream serve runs the work itself)',
+    );
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl, { logger });
+  const parts = createWorkParts(store, config, logger, { mode: 'external' });
+  const running = bullWorker(parts, { ...config, redisUrl }, logger);
+  untilSignalled(logger, async () => {
+    await running.stop();
+    await store.close();
+  });
+  await running.start();
+  logger.info(
+    { version, concurrency: config.workConcurrency, settings: describeConfig(config) },
+    'jobstream worker running',
+  );
 }
 
 /** `jobstream user add --email … --password … --role … [--name …]`: creates a user, such as the first admin. */
@@ -87,6 +133,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest);
+  if (command === 'worker') return worker(rest);
   if (command === 'user' && rest[0] === 'add') return userAdd(rest.slice(1));
   process.stderr.write(`unknown command "${command}"\n\n${help()}`);
   process.exitCode = 2;

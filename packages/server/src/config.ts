@@ -111,6 +111,12 @@ export const settings = {
     default: '2',
     help: 'background work jobs run at once by the embedded runner',
   },
+  workLockMs: {
+    env: 'WORK_LOCK_MS',
+    schema: int(1000, 600_000),
+    default: '30000',
+    help: 'with REDIS_URL: a worker silent this long has its running work handed to another (as a retry)',
+  },
   schedulerTickMs: {
     env: 'SCHEDULER_TICK_MS',
     schema: int(50, 60_000),

@@ -8,12 +8,11 @@ import { CloseCode } from '@jobstream/protocol';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
-import { ConfigError, describeConfig } from './config.js';
+import { describeConfig } from './config.js';
 import { ApplicationService } from './domain/applications.js';
 import { FollowupService } from './domain/followups.js';
 import { InterviewService } from './domain/interviews.js';
 import { NotificationService } from './domain/notifications.js';
-import { PostingService } from './domain/postings.js';
 import { ProfileService } from './domain/profiles.js';
 import { createUserService } from './domain/users.js';
 import { channelsDialect } from './gateway/dialects/channels.js';
@@ -44,18 +43,13 @@ import { OutboxRelay } from './store/outbox-relay.js';
 import { openStore, type Store } from './store/store.js';
 import { version } from './version.js';
 import { QueueStatsPublisher } from './work/queue-stats.js';
-import { WorkRunner } from './work/runner.js';
+import type { WorkRunner } from './work/runner.js';
 import type { Pipelines } from './work/work-job.js';
-import { createEvaluator } from './work/matching/index.js';
-import { Analyses } from './work/analysis/analyses.js';
-import { MatchingRuns } from './work/matching-runs.js';
-import { WorkService } from './work/work-service.js';
-import { Recommendations } from './work/recommendations.js';
+import type { WorkService } from './work/work-service.js';
 import { workReactions, type CommittedEvent } from './work/reactions.js';
 import { Reminders } from './work/reminders.js';
 import { Scheduler } from './work/scheduler.js';
-import { Scrapes } from './work/scrape/scrapes.js';
-import { SourceService } from './work/scrape/sources.js';
+import { createWorkParts, workExecution } from './work/work-node.js';
 import { registerScrapeRoutes } from './http/scrape-routes.js';
 import { registerRecommendationRoutes } from './http/recommendation-routes.js';
 
@@ -120,17 +114,19 @@ export async function createJobstream(
     dataDir: store.dataDir,
   });
   const users = createUserService(store.db);
-  const work = new WorkService(store, { retryBaseMs: options.work?.retryBaseMs });
-  const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
-  const postings = new PostingService(store, { authRequired: config.authRequired });
-  const analyses = new Analyses(store, work, postings);
-  const recommendations = new Recommendations(store, work);
-  react = workReactions({ analyses, recommendations, logger });
-  const sources = new SourceService(store, { authRequired: config.authRequired });
-  const scrapes = new Scrapes(store, work, sources, postings, {
-    authRequired: config.authRequired,
-    fetchTimeoutMs: config.scrapeTimeoutMs,
+  const parts = createWorkParts(store, config, logger, {
+    ...options.work,
+    pipelines: options.pipelines,
+    mode: config.redisUrl === undefined ? 'store' : 'external',
   });
+  const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
+  const execution = workExecution(parts, config, logger);
+  const reactions = workReactions({ analyses, recommendations, logger });
+  react = (event) => {
+    reactions(event);
+    // Work may change in other processes (workers): the queue's statistics follow its events.
+    if (event.type.startsWith('work.')) queueStats.touch();
+  };
   const reminders = new Reminders(store);
   const timetable = new Scheduler(
     [
@@ -138,21 +134,6 @@ export async function createJobstream(
       { name: 'reminders', run: (at) => reminders.send(at) },
     ],
     { tickMs: config.schedulerTickMs, logger },
-  );
-  const runner = new WorkRunner(
-    work,
-    store,
-    {
-      matching: matching.pipeline,
-      analysis: analyses.pipeline,
-      scrape: scrapes.pipeline,
-      recommendations: recommendations.pipeline,
-      ...options.pipelines,
-    },
-    {
-      concurrency: options.work?.concurrency ?? config.workConcurrency,
-      logger,
-    },
   );
   const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
   const authorizer = createAuthorizer({
@@ -188,7 +169,7 @@ export async function createJobstream(
   // Publishing authenticates with the API key, not a user token.
   registerAuth(app, { authorizer, skip: (request) => request.routeOptions.url === '/api/v1/publish' });
   registerIdempotency(app, store);
-  registerStatusRoutes(app, { hub, broker, registry, version, workers: () => runner.health() });
+  registerStatusRoutes(app, { hub, broker, registry, version, workers: () => execution.health() });
   registerRealtimeRoutes(app, {
     hub,
     authorizer,
@@ -254,7 +235,7 @@ export async function createJobstream(
       relay.start(); // publishes whatever a previous run committed but did not publish
       await app.listen({ port: config.port, host: config.host });
       await queueStats.start();
-      await runner.start(); // queues again what a previous run left running
+      await execution.start(); // embedded: queues again what a previous run left running
       timetable.start();
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -274,7 +255,7 @@ export async function createJobstream(
         await timetable.stop();
         recommendations.stop();
         // Running work is aborted and left `running`: the next start queues it again.
-        await runner.stop();
+        await execution.stop();
         await queueStats.stop();
         // Publish what is committed while there is still time; what is left goes at the next start.
         const drained = relay.drain().catch((error: unknown) => {
@@ -288,22 +269,4 @@ export async function createJobstream(
       return closing;
     },
   };
-}
-
-/** The matching evaluator the LLM_* settings ask for; a setting that does not add up stops the start. */
-function evaluatorFor(config: Config, logger: Logger) {
-  try {
-    return createEvaluator(
-      {
-        LLM_BASE_URL: config.llmBaseUrl,
-        LLM_API_KEY: config.llmApiKey,
-        LLM_MODEL: config.llmModel,
-        LLM_FALLBACK: config.llmFallback,
-        LLM_TIMEOUT_MS: String(config.llmTimeoutMs),
-      },
-      { onFallback: (error) => logger.warn({ err: error }, 'LLM evaluator failed; used the local one') },
-    );
-  } catch (error) {
-    throw new ConfigError(error instanceof Error ? error.message : String(error));
-  }
 }

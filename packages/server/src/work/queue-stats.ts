@@ -46,6 +46,11 @@ export class QueueStatsPublisher {
     this.#lastTickAt = Date.now();
   }
 
+  /** Work changed somewhere (another process, say): the statistics are looked at again soon. */
+  touch(): void {
+    this.#schedule();
+  }
+
   async stop(): Promise<void> {
     this.#unlisten?.();
     this.#unlisten = undefined;

@@ -13,6 +13,12 @@ export interface RunnerOptions {
   readonly pollMs?: number;
   /** How long `stop()` waits for running jobs after aborting them. @default 5000 */
   readonly stopTimeoutMs?: number;
+  /**
+   * `store` (the embedded default): the runner claims due jobs from the store itself, and requeues at
+   * start what a dead process left running. `external`: jobs are handed to `runById` (by BullMQ
+   * workers), which decides what runs and when; the runner neither polls nor recovers.
+   */
+  readonly mode?: 'store' | 'external';
   readonly logger?: Logger;
 }
 
@@ -43,6 +49,7 @@ export class WorkRunner {
   #filling: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  readonly #external: boolean;
 
   constructor(work: WorkService, store: Store, pipelines: Pipelines, options: RunnerOptions = {}) {
     this.#work = work;
@@ -51,6 +58,7 @@ export class WorkRunner {
     this.#concurrency = Math.max(1, options.concurrency ?? 2);
     this.#pollMs = options.pollMs ?? 1000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+    this.#external = options.mode === 'external';
     this.#logger = options.logger;
   }
 
@@ -64,10 +72,16 @@ export class WorkRunner {
     return { alive: this.#stopped ? 0 : 1, concurrency: this.#concurrency, running: this.#running.size };
   }
 
-  /** Requeues what a dead process left running, then starts claiming. */
+  /** Requeues what a dead process left running, then starts claiming (in `store` mode). */
   async start(): Promise<void> {
     if (!this.#stopped) return;
     this.#stopped = false;
+    if (this.#external) {
+      // Cancellations may come from any process: running jobs look at their status now and then.
+      this.#timer = setInterval(() => void this.#abortCancelled(), this.#pollMs);
+      this.#timer.unref();
+      return;
+    }
     const recovered = await this.#work.recoverInterrupted();
     if (recovered > 0) this.#logger?.info({ recovered }, 'work interrupted by a stop queued again');
     this.#unlisten = this.#work.onChange((type, job) => {
@@ -79,9 +93,36 @@ export class WorkRunner {
     this.wake();
   }
 
+  /**
+   * (`external` mode) Claims the queued job `id`, runs it and resolves when it has ended. `redelivered`:
+   * the queue hands it out again because the worker that had it stopped answering, so a job the store
+   * still calls running was interrupted: it is queued again as a retry (and handed out anew).
+   */
+  async runById(id: string, redelivered = false): Promise<void> {
+    if (this.#stopped || this.#running.has(id)) return;
+    const job = await this.#work.start(id);
+    if (!job) {
+      if (redelivered) await this.#work.recoverOne(id).catch(() => undefined);
+      return;
+    }
+    this.#run(job);
+    await this.#running.get(id)?.done;
+  }
+
+  async #abortCancelled(): Promise<void> {
+    if (this.#running.size === 0) return;
+    try {
+      for (const id of await this.#work.cancelledAmong([...this.#running.keys()])) {
+        this.#running.get(id)?.abort.abort();
+      }
+    } catch (error) {
+      this.#logger?.warn({ err: error }, 'could not check running work for cancellations');
+    }
+  }
+
   /** Looks for work now (coalesced: one look at a time, one more if woken meanwhile). */
   wake(): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#external) return;
     if (this.#filling) {
       this.#again = true;
       return;
@@ -136,10 +177,16 @@ export class WorkRunner {
     const abort = new AbortController();
     const run = { abort, done: Promise.resolve() };
     this.#running.set(job.id, run);
-    run.done = this.#execute(job, abort.signal).finally(() => {
-      this.#running.delete(job.id);
-      this.wake();
-    });
+    run.done = this.#execute(job, abort.signal)
+      .then(async () => {
+        // A worker that stops hands its unfinished work back at once (as a retry); the embedded runner
+        // leaves it running for its own next start.
+        if (this.#external && this.#stopped) await this.#work.recoverOne(job.id).catch(() => undefined);
+      })
+      .finally(() => {
+        this.#running.delete(job.id);
+        this.wake();
+      });
   }
 
   async #execute(

@@ -57,6 +57,19 @@ export class WorkReader {
     return rows.map((r) => r.id);
   }
 
+  /** Queued jobs, oldest first, with what a queue needs to hand them out: their attempt and due time. */
+  async queued(limit: number): Promise<{ id: string; retries: number; run_after: string }[]> {
+    const rows = await this.store.db
+      .selectFrom('work_jobs')
+      .select(['id', 'retries', 'run_after'])
+      .where('status', '=', 'queued')
+      .orderBy('run_after')
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, retries: Number(r.retries), run_after: r.run_after }));
+  }
+
   /** When the next queued job of these kinds becomes due (epoch ms), if any is waiting. */
   async nextDueAt(kinds: readonly string[]): Promise<number | undefined> {
     if (kinds.length === 0) return undefined;

@@ -156,6 +156,23 @@ export class WorkService extends WorkReader {
     return rows.length;
   }
 
+  /** A job left `running` by a worker that stopped answering, queued again as a retry (or failed). */
+  recoverOne(id: string): Promise<WorkJob> {
+    return this.#settle(id, 'running', 'interrupted: its worker stopped while it ran');
+  }
+
+  /** Which of these jobs have been cancelled (by any process). */
+  async cancelledAmong(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.store.db
+      .selectFrom('work_jobs')
+      .select('id')
+      .where('id', 'in', ids)
+      .where('status', '=', 'cancelled')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   /** Cancels a queued or running job (`work.cancelled`); the runner aborts a running one. */
   cancel(id: string): Promise<WorkJob> {
     const stamp = now();

@@ -101,3 +101,26 @@ export async function stopProcess(
   const [code] = (await once(child, 'exit')) as [number | null];
   return code;
 }
+
+/** `jobstream worker` as a child process, once it says it is running; killed when the test ends. */
+export async function spawnWorker(t: TestContext, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'worker'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  t.after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  const lines = createInterface({ input: child.stdout });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('worker did not start within 15 s')), 15_000);
+    lines.on('line', (line) => {
+      if ((JSON.parse(line) as { msg?: string }).msg === 'jobstream worker running') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return child;
+}
