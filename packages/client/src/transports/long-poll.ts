@@ -97,7 +97,8 @@ export const longPoll: TransportFactory = (ctx, on) => {
       // The first poll answers at once: where the topic is, and what history holds after `since`.
       const answer = await poll(topic, controller, {
         since: since === undefined ? undefined : String(since),
-        epoch,
+        // Seq 0 (nothing seen) holds in any history; the server may have forgotten an empty topic.
+        epoch: since ? epoch : undefined,
         timeout: first ? '0' : String(WAIT_S),
         types,
       });

@@ -1,10 +1,28 @@
 import net from 'node:net';
 import type { TestContext } from 'node:test';
-import { startServer, type TestServer } from '../../../server/test/helpers/server.js';
+import { startServer as startJobstream, type TestServer } from '../../../server/test/helpers/server.js';
 import { createClient } from '../../src/index.js';
 import type { ClientOptions, JobstreamClient, StateChange } from '../../src/index.js';
 
-export { startServer, type TestServer };
+export type { TestServer };
+
+const clients = new WeakMap<TestContext, Set<JobstreamClient>>();
+
+/**
+ * A real Jobstream on a loopback port. The test's clients are closed before it, so that none of them
+ * reconnects into a server that is shutting down.
+ */
+export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
+  const started: { server?: TestServer } = {};
+  t.after(() => {
+    for (const c of clients.get(t) ?? []) c.close();
+    // Node's fetch may leave a socket connected that never carried a request; the server's graceful
+    // close would wait for it until the headers timeout (a minute). Cut such leftovers shortly.
+    setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref();
+  });
+  started.server = await startJobstream(t, env);
+  return started.server;
+}
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -34,6 +52,8 @@ export function client(t: TestContext, options: ClientOptions): JobstreamClient 
   const changes: StateChange[] = [];
   c.on('state', (change) => changes.push(change));
   t.after(() => c.close());
+  if (!clients.has(t)) clients.set(t, new Set());
+  clients.get(t)?.add(c);
   if (options.autoConnect !== false) c.connect();
   return Object.assign(c, { changes });
 }
