@@ -202,6 +202,36 @@ for (const backend of await storeBackends()) {
           'in id order',
         );
       });
+
+      test('a commit made while another node’s relay holds the lock is published without waiting for the poll', async (t) => {
+        const database = await backend.database(t);
+        const [one, two] = [await database.open(), await database.open()];
+        const published: Published[] = [];
+        let release = (): void => {};
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        let blocked = false;
+        // Node two's relay takes the lock, reads its batch, then stalls in the publish.
+        const stalling: RelayPublish = async (input) => {
+          blocked = true;
+          await gate;
+          published.push(input);
+        };
+        const slow = new OutboxRelay(two, stalling, { pollMs: 60_000 });
+        const relay = new OutboxRelay(one, (input) => Promise.resolve(published.push(input)), {
+          pollMs: 60_000,
+        });
+        t.after(() => Promise.all([slow.stop(), relay.stop()]));
+        slow.start();
+        await createPostings(two, ['first']);
+        await waitFor(() => blocked, 5_000, 'node two publishing');
+        relay.start();
+        // Committed on node one after node two read its batch: node one's relay finds the lock taken.
+        await createPostings(one, ['second']);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        release();
+        await waitFor(() => published.length === 2, 2_000, 'the second row (the poll is a minute away)');
+        assert.deepEqual(companies(published), ['first', 'second']);
+      });
     }
   });
 }

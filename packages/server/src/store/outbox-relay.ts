@@ -29,6 +29,9 @@ export interface OutboxRelayOptions {
 const RETENTION_MS = 24 * 60 * 60 * 1000;
 const CLEANUP_EVERY_MS = 60 * 60 * 1000;
 const MAX_BACKOFF_MS = 30_000;
+/** First wait before trying again when another node holds the relay lock; doubles up to the max. */
+const LOCK_RETRY_MS = 10;
+const LOCK_RETRY_MAX_MS = 100;
 
 interface BatchResult {
   /** The batch was full: more rows may be waiting. */
@@ -49,6 +52,9 @@ export class OutboxRelay {
   readonly #batchSize: number;
   readonly #logger: Logger | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** A pass asked for soon, because another node held the lock. */
+  #lockRetry: NodeJS.Timeout | undefined;
+  #lockRetryMs = LOCK_RETRY_MS;
   #unsubscribe: (() => void) | undefined;
   /** The pass under way; there is never more than one in this process. */
   #inFlight: Promise<void> | undefined;
@@ -95,6 +101,7 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#lockRetry);
     this.#unsubscribe?.();
     await this.#inFlight;
   }
@@ -128,8 +135,14 @@ export class OutboxRelay {
     if (Date.now() < this.#retryAt) return;
     for (;;) {
       const outcome = await this.#store.withOutboxLock((db) => this.#publishBatch(db));
-      // Another node holds the lock and publishes these rows.
-      if (!outcome.ran || !outcome.value.more || this.#stopped) break;
+      if (!outcome.ran) {
+        // Another node's relay holds the lock, but it may have read its batch before our commit: look
+        // again soon rather than at the next poll, so that a cluster publishes within milliseconds.
+        this.#retryLockSoon();
+        break;
+      }
+      this.#lockRetryMs = LOCK_RETRY_MS;
+      if (!outcome.value.more || this.#stopped) break;
     }
     if (Date.now() - this.#lastCleanup >= CLEANUP_EVERY_MS) {
       this.#lastCleanup = Date.now();
@@ -163,6 +176,17 @@ export class OutboxRelay {
       this.#failures = 0;
     }
     return { more: rows.length === this.#batchSize };
+  }
+
+  #retryLockSoon(): void {
+    if (this.#lockRetry !== undefined || this.#stopped) return;
+    const delay = Math.min(this.#lockRetryMs, this.#pollMs);
+    this.#lockRetryMs = Math.min(this.#lockRetryMs * 2, LOCK_RETRY_MAX_MS);
+    this.#lockRetry = setTimeout(() => {
+      this.#lockRetry = undefined;
+      void this.#kick();
+    }, delay);
+    this.#lockRetry.unref();
   }
 
   /** Backs off: pollMs, doubling per consecutive failure, at most 30 s. */
