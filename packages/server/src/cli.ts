@@ -20,6 +20,8 @@ function help(): string {
 
 Usage:
   jobstream serve [flags]     run the server
+  jobstream serve --demo      the same, with demo users and job boards: postings arrive, get analysed
+                              and matched live (log in as ada@demo.test, password demo-password)
   jobstream worker [flags]    run background work from the queue in REDIS_URL (same flags as serve)
   jobstream user add --email E --password P --role job_seeker|recruiter|admin [--name N]
                               create a user (the first admin, say) in DATABASE_URL's store
@@ -69,14 +71,16 @@ function untilSignalled(logger: Logger, close: () => Promise<void>): void {
 }
 
 async function serve(args: string[]): Promise<void> {
-  const parsed = settingsFrom(args);
+  const parsed = settingsFrom(args, { demo: { type: 'boolean' } });
   if (parsed.help) {
     process.stdout.write(help());
     return;
   }
   const config = parsed.config();
   const logger = createLogger(config.logLevel);
-  const server = await createJobstream(config, logger);
+  const server = await createJobstream(config, logger, {
+    demo: (parsed.values as { demo?: boolean }).demo === true,
+  });
   untilSignalled(logger, () => server.close());
   await server.listen();
 }

@@ -50,6 +50,7 @@ import { workReactions, type CommittedEvent } from './work/reactions.js';
 import { Reminders } from './work/reminders.js';
 import { Scheduler } from './work/scheduler.js';
 import { createWorkParts, workExecution } from './work/work-node.js';
+import { registerDemoBoards, seedDemo } from './demo/seed.js';
 import { registerScrapeRoutes } from './http/scrape-routes.js';
 import { registerRecommendationRoutes } from './http/recommendation-routes.js';
 
@@ -70,6 +71,8 @@ export interface Jobstream {
 }
 
 export interface JobstreamOptions {
+  /** `serve --demo`: demo boards, users and sources, seeded once the server listens. */
+  readonly demo?: boolean;
   /** A broker to use instead of the one the configuration names (tests wrap one to widen races). */
   readonly broker?: Broker;
   /** Pipelines by kind, added to (and overriding) the built-in ones: tests register their own. */
@@ -114,6 +117,7 @@ export async function createJobstream(
     dataDir: store.dataDir,
   });
   const users = createUserService(store.db);
+  const profiles = new ProfileService(store);
   const parts = createWorkParts(store, config, logger, {
     ...options.work,
     pipelines: options.pipelines,
@@ -182,7 +186,7 @@ export async function createJobstream(
   registerAuthRoutes(app, { users, tokens, secureCookies: false });
   registerDomainRoutes(app, {
     postings,
-    profiles: new ProfileService(store),
+    profiles,
     applications: new ApplicationService(store),
     interviews: new InterviewService(store),
     followups: new FollowupService(store),
@@ -193,6 +197,7 @@ export async function createJobstream(
   registerAnalysisRoutes(app, analyses);
   registerScrapeRoutes(app, { sources, scrapes });
   registerRecommendationRoutes(app, recommendations);
+  if (options.demo) registerDemoBoards(app);
   registerRootPage(app, version);
 
   const gateway = attachWsGateway(app.server, {
@@ -240,6 +245,11 @@ export async function createJobstream(
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
+      if (options.demo) {
+        // Seeded once the port is open (its sources scrape this server's demo boards).
+        const demo = { users, profiles, postings, sources, scrapes, matching, logger };
+        await seedDemo(demo, `http://127.0.0.1:${address.port}`);
+      }
       logger.info({ address: url, version, settings: describeConfig(config) }, 'jobstream listening');
       return url;
     },

@@ -53,8 +53,12 @@ export interface ServerProcess {
 const cli = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 /** `jobstream serve` as a child process on an ephemeral port, killed when the test ends. */
-export async function spawnServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve'], {
+export async function spawnServer(
+  t: TestContext,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'serve', ...args], {
     env: {
       ...process.env,
       PORT: '0',
