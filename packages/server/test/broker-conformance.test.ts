@@ -128,18 +128,19 @@ for (const kind of [memory, redis]) {
     });
 
     test('history trimmed by age: a since whose next event is too old gets null', async (t) => {
-      const broker = await kind.make(t, { maxEvents: 1000, maxAgeMs: 300 });
+      // The embedded broker trims on a timer (every 100 ms here): the waits leave that much slack.
+      const broker = await kind.make(t, { maxEvents: 1000, maxAgeMs: 400 });
       await broker.watch('scrapes'); // a watched topic keeps its epoch and seq
       await broker.publish({ topic: 'scrapes', type: 'x', data: 1 });
-      await sleep(220);
+      await sleep(350);
       await broker.publish({ topic: 'scrapes', type: 'x', data: 2 });
-      await sleep(180);
-      // Event 1 is 400 ms old, event 2 180 ms: 1 has aged out, 2 has not.
+      await sleep(200);
+      // Event 1 is 550 ms old, event 2 200 ms: 1 has aged out, 2 has not.
       const first = await broker.history('scrapes', 0);
       assert.equal(first.events, null, 'event 1 is too old');
       assert.equal(first.seq, 2);
       assert.deepEqual(seqs((await broker.history('scrapes', 1)).events), [2]);
-      await sleep(250);
+      await sleep(400);
       assert.equal((await broker.history('scrapes', 1)).events, null, 'event 2 aged out too');
       assert.deepEqual((await broker.history('scrapes', 2)).events, []);
       const next = await broker.publish({ topic: 'scrapes', type: 'x', data: 3 });
@@ -299,30 +300,75 @@ describe('RedisBroker as a cluster', { skip: redisUnreachable }, () => {
     );
   });
 
-  test('events missed while the subscriber connection was down are delivered, in order, when it is back', async (t) => {
-    const prefix = redisPrefix(t);
+  /** Closes the subscriber connection of the node named `name`, as a network failure would. */
+  async function killSubscriber(t: TestContext, name: string): Promise<void> {
+    const admin = redisClient(t);
+    const clients = String(await admin.client('LIST'));
+    const subscriber = [...clients.matchAll(/id=(\d+) .*name=(\S+)/g)].find(
+      (m) => m[2] === `${name}-subscriber`,
+    )?.[1];
+    assert.ok(subscriber, 'the subscriber connection is listed');
+    await admin.client('KILL', 'ID', subscriber);
+  }
+
+  async function namedNode(t: TestContext, prefix: string): Promise<{ node: RedisBroker; name: string }> {
     const name = `jobstream-test-${randomBytes(4).toString('hex')}`;
     const node = await RedisBroker.connect({ url: TEST_REDIS_URL, prefix, limits: LIMITS, name });
     t.after(() => node.close());
+    return { node, name };
+  }
+
+  test('events missed while the subscriber connection was down are delivered, in order, once it is back', async (t) => {
+    const prefix = redisPrefix(t);
+    const { node, name } = await namedNode(t, prefix);
     const publisher = await redis.make(t, LIMITS, prefix);
     const received = listen(node);
     await node.watch('work:1');
     await publisher.publish({ topic: 'work:1', type: 'x', data: 1 });
     await waitFor(() => received.length === 1, 5_000, 'the first event');
-    const admin = redisClient(t);
-    const clients = String(await admin.client('LIST'));
-    const id = /id=(\d+) .*name=(\S+)/g;
-    const subscriber = [...clients.matchAll(id)].find((m) => m[2] === `${name}-subscriber`)?.[1];
-    assert.ok(subscriber, 'the subscriber connection is listed');
-    await admin.client('KILL', 'ID', subscriber);
+    await killSubscriber(t, name);
     // Published while the subscriber reconnects: no PUBLISH reaches it.
     for (let i = 2; i <= 4; i++) await publisher.publish({ topic: 'work:1', type: 'x', data: i });
-    await sleep(400);
+    // Nothing else is published: the node must fetch them on its own.
+    await waitFor(() => received.length === 4, 5_000, 'the events missed');
     await publisher.publish({ topic: 'work:1', type: 'x', data: 5 });
-    await waitFor(() => received.length === 5, 5_000, 'every event');
+    await waitFor(() => received.length === 5, 5_000, 'the next live event');
+    await sleep(50);
     assert.deepEqual(
       received.map((e) => e.seq),
       [1, 2, 3, 4, 5],
+    );
+  });
+
+  test('events missed before the first live one are delivered too', async (t) => {
+    const prefix = redisPrefix(t);
+    const { node, name } = await namedNode(t, prefix);
+    const publisher = await redis.make(t, LIMITS, prefix);
+    await publisher.publish({ topic: 'work:2', type: 'x', data: 1 }); // before the watch
+    const received = listen(node);
+    await node.watch('work:2');
+    await publisher.publish({ topic: 'work:2', type: 'x', data: 2 });
+    await waitFor(() => received.length === 1, 5_000, 'the first live event');
+    await killSubscriber(t, name);
+    await publisher.publish({ topic: 'work:2', type: 'x', data: 3 });
+    await sleep(300); // the subscriber is back, has recovered event 3
+    await publisher.publish({ topic: 'work:2', type: 'x', data: 4 });
+    await waitFor(() => received.length === 3, 5_000, 'events 3 and 4');
+    const fresh = await namedNode(t, prefix);
+    const atFresh = listen(fresh.node);
+    await fresh.node.watch('work:2');
+    await sleep(50); // the watch has read where live delivery starts
+    await killSubscriber(t, fresh.name);
+    await publisher.publish({ topic: 'work:2', type: 'x', data: 5 });
+    await waitFor(() => atFresh.length === 1, 5_000, 'event 5, missed before any live event');
+    await sleep(50);
+    assert.deepEqual(
+      received.map((e) => e.seq),
+      [2, 3, 4, 5],
+    );
+    assert.deepEqual(
+      atFresh.map((e) => e.seq),
+      [5],
     );
   });
 

@@ -59,6 +59,7 @@ end
  * ARGV: topic as JSON, type as JSON, data as JSON, channel, candidate epoch, max events, max age ms,
  *       meta TTL ms, idempotency window ms, topic
  * Returns {0, seq} for a new event, {1, "seq|topic"} for a duplicate idempotency key.
+ * PUBLISHes "<epoch> <event JSON>".
  *
  * The stream entry's id is `seq-0`, so that a replay is one XRANGE from `since + 1`; its fields are `t`
  * (ms, for age) and `e` (the event's JSON, exactly what PUBLISH sends).
@@ -70,9 +71,12 @@ if idem then
   if first then return {1, first} end
 end
 local now = nowMs()
-if redis.call('HSETNX', meta, 'epoch', ARGV[5]) == 1 then
+local epoch = ARGV[5]
+if redis.call('HSETNX', meta, 'epoch', epoch) == 1 then
   -- A new history: whatever an older one left behind must not be served under it.
   redis.call('DEL', stream)
+else
+  epoch = redis.call('HGET', meta, 'epoch')
 end
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
 local event = '{"id":' .. string.sub(ARGV[1], 1, -2) .. '@' .. seq .. '","topic":' .. ARGV[1] ..
@@ -100,7 +104,7 @@ end
 redis.call('PEXPIRE', stream, ARGV[7])
 redis.call('PEXPIRE', meta, ARGV[8])
 if idem then redis.call('SET', idem, seq .. '|' .. ARGV[10], 'PX', ARGV[9]) end
-redis.call('PUBLISH', ARGV[4], event)
+redis.call('PUBLISH', ARGV[4], epoch .. ' ' .. event)
 return {0, seq}
 `;
 
@@ -137,14 +141,24 @@ return out
 type PublishReply = [0, number] | [1, string];
 type HistoryReply = [string, number, 0 | 1, ...string[]];
 
+/** A live event as it came from Redis. */
+interface Live {
+  readonly epoch: string;
+  readonly event: CanonicalEvent;
+}
+
 /** The state of one watched topic on this node. */
 interface Watch {
   /** watch() calls not yet matched by unwatch(). */
   count: number;
+  /** The epoch of the events handed to the listener. */
+  epoch: string | undefined;
   /** The highest seq handed to the listener; 0 before the first. */
   lastSeq: number;
+  /** The topic's seq just after SUBSCRIBE was confirmed (every later event comes live); unknown at first. */
+  floor: number | undefined;
   /** While a gap is being filled from history, the live events that arrive meanwhile. */
-  held: CanonicalEvent[] | undefined;
+  held: Live[] | undefined;
 }
 
 const newEpoch = (): string => randomBytes(6).toString('base64url');
@@ -198,6 +212,9 @@ export class RedisBroker implements Broker {
     this.#commands.defineCommand('jobstreamPublish', { lua: PUBLISH_LUA });
     this.#commands.defineCommand('jobstreamHistory', { lua: HISTORY_LUA, numberOfKeys: 2 });
     this.#subscriber.on('message', (_channel: string, message: string) => this.#receive(message));
+    this.#subscriber.on('ready', () => {
+      if (this.#connected && !this.#closed) this.#recover();
+    });
   }
 
   /**
@@ -277,12 +294,13 @@ export class RedisBroker implements Broker {
   }
 
   async watch(topic: string): Promise<void> {
-    const watch = this.#watched.get(topic);
-    if (watch) {
-      watch.count++;
+    const existing = this.#watched.get(topic);
+    if (existing) {
+      existing.count++;
       return;
     }
-    this.#watched.set(topic, { count: 1, lastSeq: 0, held: undefined });
+    const watch: Watch = { count: 1, epoch: undefined, lastSeq: 0, floor: undefined, held: undefined };
+    this.#watched.set(topic, watch);
     try {
       // Resolves once Redis confirms: every PUBLISH it runs from then on reaches this connection.
       await this.#subscriber.subscribe(this.#channel(topic));
@@ -290,6 +308,20 @@ export class RedisBroker implements Broker {
       this.unwatch(topic);
       throw error;
     }
+    // Where live delivery starts, so that a gap before the first live event is seen too. Not awaited:
+    // until it is known, the first event is taken as it comes.
+    this.#commands.hmget(this.#key(topic, 'meta'), 'epoch', 'seq').then(
+      ([epoch, seq]) => {
+        if (epoch === null) {
+          // Nothing published yet: whichever epoch comes, live delivery starts at its seq 1.
+          if (watch.epoch === undefined) watch.floor = 0;
+          return;
+        }
+        watch.epoch ??= epoch;
+        if (watch.epoch === epoch) watch.floor = Number(seq ?? 0);
+      },
+      (error: unknown) => this.#logger?.warn({ err: error, topic }, 'Redis: reading a topic’s seq failed'),
+    );
   }
 
   unwatch(topic: string): void {
@@ -316,32 +348,48 @@ export class RedisBroker implements Broker {
     await Promise.all([quit(this.#commands), quit(this.#subscriber)]);
   }
 
-  /** One live event from Redis: handed on in seq order, with any gap (a lost connection) filled from history. */
+  /** One live event from Redis ("<epoch> <event JSON>"). */
   #receive(message: string): void {
-    const event = JSON.parse(message) as CanonicalEvent;
+    const space = message.indexOf(' ');
+    const event = JSON.parse(message.slice(space + 1)) as CanonicalEvent;
     const watch = this.#watched.get(event.topic);
     if (!watch) return;
-    if (watch.held) {
-      watch.held.push(event);
+    const live: Live = { epoch: message.slice(0, space), event };
+    if (watch.held) watch.held.push(live);
+    else this.#offer(watch, live);
+  }
+
+  /**
+   * Hands a live event on in seq order: a seq already handed on (read from history first) is dropped,
+   * and a gap (events missed while the subscriber reconnected) is first filled from history.
+   */
+  #offer(watch: Watch, live: Live): void {
+    const { epoch, event } = live;
+    if (watch.epoch !== epoch) {
+      // A new history (Redis lost its data): seqs start over.
+      if (watch.epoch !== undefined) {
+        watch.lastSeq = 0;
+        watch.floor = 0;
+      }
+      watch.epoch = epoch;
+    }
+    if (event.seq <= watch.lastSeq) return;
+    const expected = watch.lastSeq > 0 ? watch.lastSeq : watch.floor;
+    if (expected !== undefined && event.seq > expected + 1) {
+      watch.held = [live];
+      void this.#fillGap(event.topic, watch, expected);
       return;
     }
-    if (watch.lastSeq > 0 && event.seq > watch.lastSeq + 1) {
-      watch.held = [event];
-      void this.#fillGap(event.topic, watch);
-      return;
-    }
-    // A seq at or below the last one comes from a new epoch (a flushed Redis): it starts over.
     watch.lastSeq = event.seq;
     this.#listener(event);
   }
 
-  /** Reads the events missed (while the subscriber reconnected) and delivers them before those held. */
-  async #fillGap(topic: string, watch: Watch): Promise<void> {
-    const from = watch.lastSeq;
+  /** Reads the events after `from` from history, hands them on, then the live events held meanwhile. */
+  async #fillGap(topic: string, watch: Watch, from: number): Promise<void> {
     let missed: readonly CanonicalEvent[] = [];
     try {
       const read = await this.history(topic, from);
-      if (read.events === null) {
+      if (read.events === null || read.epoch !== watch.epoch) {
         this.#logger?.error({ topic, after: from }, 'live events lost: history no longer holds them');
       } else {
         missed = read.events;
@@ -352,11 +400,43 @@ export class RedisBroker implements Broker {
     const held = watch.held ?? [];
     watch.held = undefined;
     if (this.#watched.get(topic) !== watch) return;
-    for (const event of [...missed, ...held]) {
+    for (const event of missed) {
       if (event.seq <= watch.lastSeq) continue;
       watch.lastSeq = event.seq;
       this.#listener(event);
     }
+    // What history could not give is lost: carry on from the first event held.
+    const first = held[0];
+    if (first && first.epoch === watch.epoch && first.event.seq > watch.lastSeq + 1) {
+      watch.lastSeq = first.event.seq - 1;
+    }
+    for (let i = 0; i < held.length; i++) {
+      const again = holding(watch);
+      if (again) {
+        // Another gap: the rest waits for it to be filled.
+        again.push(...held.slice(i));
+        return;
+      }
+      this.#offer(watch, held[i]!);
+    }
+  }
+
+  /** After the subscriber reconnected (and resubscribed): fetches what every watched topic missed. */
+  #recover(): void {
+    // ioredis sends the SUBSCRIBEs right after 'ready': a PING queued after them answers once they are in.
+    setImmediate(() => {
+      this.#subscriber.ping().then(
+        () => {
+          for (const [topic, watch] of this.#watched) {
+            const from = watch.lastSeq > 0 ? watch.lastSeq : watch.floor;
+            if (watch.held || from === undefined) continue;
+            watch.held = [];
+            void this.#fillGap(topic, watch, from);
+          }
+        },
+        (error: unknown) => this.#logger?.warn({ err: error }, 'Redis: recovery after reconnect failed'),
+      );
+    });
   }
 
   #refreshWatched(): void {
@@ -385,6 +465,9 @@ export class RedisBroker implements Broker {
     return `${this.#prefix}events:${topic}`;
   }
 }
+
+/** The events held for a watch (a call, so that the compiler does not keep an earlier narrowing). */
+const holding = (watch: Watch): Live[] | undefined => watch.held;
 
 /** The URL without credentials, for messages. */
 function describeUrl(url: string): string {
