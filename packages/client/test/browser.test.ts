@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Page } from 'playwright-core';
+import type { AppReport } from './browser/page.js';
+import { dropConnections, publish, sleep, startServer, until, type TestServer } from './helpers/jobstream.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = !existsSync(CHROMIUM);
+// In CI a missing browser is a failure, never a silent skip.
+const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
+
+interface PageApi {
+  report: AppReport;
+  seen: number[];
+  client: { state: string; transport: string | undefined } | undefined;
+  start(url: string, blockWebSocket: boolean): void;
+  mount(url: string): void;
+  mountReplay(url: string): void;
+  unmount(): void;
+}
+
+/** The test page, bundled with React's development build (StrictMode double-invokes only there). */
+async function pageBundle(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('browser/page.tsx', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"development"' },
+    write: false,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** Serves the page on its own origin, as a dashboard would be. */
+async function servePage(t: TestContext): Promise<string> {
+  const script = await pageBundle();
+  const server = createServer((req, res) => {
+    if (req.url === '/page.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    } else {
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><div id="root"></div><div id="replay"></div><script type="module" src="/page.js"></script>',
+        );
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+async function openPage(t: TestContext): Promise<{ page: Page; server: TestServer }> {
+  if (missing)
+    throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
+  const server = await startServer(t, { CORS_ORIGINS: '*' });
+  const url = await servePage(t);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
+  await page.goto(url);
+  await page.waitForFunction(() => 'jobstream' in window);
+  return { page, server };
+}
+
+/** Reads `window.jobstream.<path>` in the page. */
+const read =
+  (page: Page) =>
+  <T>(path: string): Promise<T> =>
+    page.evaluate<T>(`window.jobstream.${path}`);
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+test('in Chromium: every event once, in order, across killed connections', { skip }, async (t) => {
+  const { page, server } = await openPage(t);
+  const call = read(page);
+  await page.evaluate(
+    (url) => (window as unknown as { jobstream: PageApi }).jobstream.start(url, false),
+    server.url,
+  );
+  await page.waitForFunction(
+    () => (window as unknown as { jobstream: PageApi }).jobstream.client?.state === 'open',
+  );
+  await sleep(50);
+  for (let i = 1; i <= 100; i++) {
+    await publish(server.url, 'postings', 'posting.created');
+    if (i % 25 === 0) dropConnections(server);
+  }
+  await page.waitForFunction(
+    () => (window as unknown as { jobstream: PageApi }).jobstream.seen.length >= 100,
+    undefined,
+    { timeout: 10_000 },
+  );
+  await sleep(100);
+  assert.deepEqual(await call('seen'), range(100));
+  assert.equal(await call('client?.transport'), 'websocket');
+});
+
+test(
+  'in Chromium with the WebSocket blocked: SSE over fetch carries every event once',
+  { skip },
+  async (t) => {
+    const { page, server } = await openPage(t);
+    const call = read(page);
+    await page.evaluate(
+      (url) => (window as unknown as { jobstream: PageApi }).jobstream.start(url, true),
+      server.url,
+    );
+    await page.waitForFunction(
+      () => (window as unknown as { jobstream: PageApi }).jobstream.client?.state === 'open',
+      undefined,
+      { timeout: 5000 },
+    );
+    assert.equal(await call('client?.transport'), 'sse');
+    await sleep(100);
+    for (let i = 1; i <= 30; i++) await publish(server.url, 'postings', 'posting.created');
+    await page.waitForFunction(
+      () => (window as unknown as { jobstream: PageApi }).jobstream.seen.length >= 30,
+    );
+    assert.deepEqual(await call('seen'), range(30));
+  },
+);
+
+test(
+  'React in StrictMode: one connection, a burst folded in few renders, the documented hooks',
+  { skip },
+  async (t) => {
+    const { page, server } = await openPage(t);
+    const call = read(page);
+    const native = () => server.server.registry.byEndpoint().native ?? 0;
+    // Count every native connection ever made, not just the ones left open.
+    const { registry } = server.server;
+    const add = registry.add.bind(registry);
+    let opened = 0;
+    registry.add = (connection, heartbeat) => {
+      if (connection.endpoint === 'native') opened++;
+      add(connection, heartbeat);
+    };
+    await page.evaluate(
+      (url) => (window as unknown as { jobstream: PageApi }).jobstream.mount(url),
+      server.url,
+    );
+    await page.waitForFunction(
+      () => (window as unknown as { jobstream: PageApi }).jobstream.report.state === 'open',
+    );
+    await sleep(200);
+    assert.equal(opened, 1, 'one connection for the provider and every hook, despite StrictMode');
+    assert.equal(await call('report.feedState'), 'connected');
+
+    const burst = 200;
+    const rendersBefore = await call<number>('report.renders');
+    // A real burst: published in one turn of the server's event loop.
+    await Promise.all(
+      range(burst).map((i) =>
+        server.server.hub.publish({
+          topic: 'postings',
+          type: 'posting.created',
+          data: { posting: { job_title: `job ${i}` } },
+        }),
+      ),
+    );
+    await publish(server.url, 'queue', 'work.created', { id: 'w1', status: 'queued' });
+    await page.waitForFunction(
+      (n) => (window as unknown as { jobstream: PageApi }).jobstream.report.count >= n,
+      burst,
+      { timeout: 5000 },
+    );
+    const report = await call<AppReport>('report');
+    assert.deepEqual(report.seqs, range(burst), 'every event folded once, in order');
+    // StrictMode renders twice per commit: 4 renders are two commits.
+    const renders = report.renders - rendersBefore;
+    assert.ok(renders <= 4, `a burst of ${burst} events took ${renders} renders`);
+    assert.equal(report.feed.length, 100, 'job-feed history bounded to 100');
+    assert.equal(report.feed.at(-1), `new_job job ${burst}`);
+    await page.waitForFunction(
+      () => (window as unknown as { jobstream: PageApi }).jobstream.report.jobs.length > 0,
+    );
+    assert.deepEqual(await call('report.jobs'), ['job_created pending']);
+
+    // A burst that arrives at once (the replay of the whole history) is one render.
+    await page.evaluate(
+      (url) => (window as unknown as { jobstream: PageApi }).jobstream.mountReplay(url),
+      server.url,
+    );
+    await page.waitForFunction(
+      (n) => (window as unknown as { jobstream: PageApi }).jobstream.report.replayed.length >= n,
+      burst,
+    );
+    await sleep(100);
+    const replay = await call<AppReport>('report');
+    assert.deepEqual(replay.replayed, range(burst));
+    assert.ok(
+      replay.replayRenders <= 6,
+      `mounting and a replayed burst of ${burst} took ${replay.replayRenders} renders (StrictMode doubles)`,
+    );
+    assert.equal(opened, 1, 'the second provider shares the connection');
+
+    await call('unmount()');
+    await until(() => native() === 0, 'the connection closed after its last user left', 3000);
+  },
+);
