@@ -36,6 +36,23 @@ export class MatchingRuns {
     this.#store = store;
     this.#work = work;
     this.#evaluator = evaluator;
+    // The stream's clients wait for a terminal status: a run that ends outside its pipeline (cancelled
+    // while queued, interrupted with no retry left) gets one too.
+    work.onEnded('matching', async (tx, job) => {
+      const last = await tx.db
+        .selectFrom('matching_updates')
+        .select(['event_type', 'payload'])
+        .where('work_id', '=', job.id)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const status =
+        last?.event_type === 'matching.job.status'
+          ? (JSON.parse(last.payload) as { status?: string }).status
+          : undefined;
+      if (status === 'failed' || status === 'complete') return;
+      await this.#keep(tx, job.id, eventFactory(job.id).status('failed', job.error_message ?? job.status));
+    });
   }
 
   async start(actor: Principal, body: MatchingJobInput): Promise<{ job_id: string }> {
@@ -56,6 +73,8 @@ export class MatchingRuns {
       onProgress: (phase, percent) => ctx.progress(phase, percent),
       persist: (matches) =>
         this.#store.transaction(async (tx) => {
+          // A rerun (after a crash between saving and completing) replaces what the last attempt saved.
+          await tx.db.deleteFrom('matching_matches').where('work_id', '=', job.id).execute();
           if (matches.length === 0) return;
           await tx.db
             .insertInto('matching_matches')

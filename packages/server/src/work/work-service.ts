@@ -26,6 +26,7 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 export class WorkService extends WorkReader {
   readonly #retryBaseMs: number;
   readonly #listeners = new Set<WorkListener>();
+  readonly #endHooks = new Map<WorkKind, (tx: Tx, job: WorkJob) => Promise<void>>();
 
   constructor(store: Store, options: WorkServiceOptions = {}) {
     super(store);
@@ -33,6 +34,15 @@ export class WorkService extends WorkReader {
   }
 
   /** Calls listener after every committed transition; returns the function that stops it. */
+  /**
+   * Adds to the transaction in which a job of `kind` fails or is cancelled, however that happens (its
+   * pipeline threw, it was interrupted with no retries left, it was cancelled while queued): a pipeline
+   * whose clients wait for its own terminal event commits it here.
+   */
+  onEnded(kind: WorkKind, hook: (tx: Tx, job: WorkJob) => Promise<void>): void {
+    this.#endHooks.set(kind, hook);
+  }
+
   onChange(listener: WorkListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -149,7 +159,7 @@ export class WorkService extends WorkReader {
       .where('status', '=', 'running')
       .execute();
     for (const { id } of rows) {
-      await this.#settle(id, 'running', 'interrupted: the server stopped while it ran').catch(
+      await this.#settle(id, 'running', 'interrupted: the server stopped while it ran', 1).catch(
         () => undefined,
       );
     }
@@ -158,7 +168,7 @@ export class WorkService extends WorkReader {
 
   /** A job left `running` by a worker that stopped answering, queued again as a retry (or failed). */
   recoverOne(id: string): Promise<WorkJob> {
-    return this.#settle(id, 'running', 'interrupted: its worker stopped while it ran');
+    return this.#settle(id, 'running', 'interrupted: its worker stopped while it ran', 1);
   }
 
   /** Which of these jobs have been cancelled (by any process). */
@@ -201,7 +211,11 @@ export class WorkService extends WorkReader {
     }));
   }
 
-  async #settle(id: string, from: WorkStatus, message: string): Promise<WorkJob> {
+  /**
+   * A failed attempt: queued again after a backoff while retries remain, else failed. `minRetries`: an
+   * interrupted attempt is not the job's fault, so even a job without retries runs once more.
+   */
+  async #settle(id: string, from: WorkStatus, message: string, minRetries = 0): Promise<WorkJob> {
     const row = await this.store.db
       .selectFrom('work_jobs')
       .selectAll()
@@ -209,7 +223,7 @@ export class WorkService extends WorkReader {
       .executeTakeFirst();
     if (!row) throw notFound(`work job ${id}`);
     const stamp = new Date();
-    if (row.retries < row.max_retries) {
+    if (row.retries < Math.max(row.max_retries, minRetries)) {
       const delay = Math.min(MAX_BACKOFF_MS, this.#retryBaseMs * 2 ** row.retries);
       const runAfter = new Date(stamp.getTime() + delay).toISOString();
       return this.#transition(
@@ -292,6 +306,8 @@ export class WorkService extends WorkReader {
       const data = { ...extra, ...job };
       await tx.emit({ topic: topics.queue, type, data });
       await tx.emit({ topic: topics.work(job.id), type, data });
+      if (type === WorkEvent.failed || type === WorkEvent.cancelled)
+        await this.#endHooks.get(job.kind)?.(tx, job);
       return job;
     });
     for (const listener of this.#listeners) {
