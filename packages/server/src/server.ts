@@ -261,7 +261,11 @@ export async function createJobstream(
           connection.close(CloseCode.goingAway, 'server shutting down');
         }
         registry.stop();
+        // A socket that never sent a request (or is stuck in one) would hold the close up: two seconds.
+        const straggling = setTimeout(() => app.server.closeAllConnections(), 2000);
+        straggling.unref();
         await app.close();
+        clearTimeout(straggling);
         await timetable.stop();
         recommendations.stop();
         // Running work is aborted and left `running`: the next start queues it again.

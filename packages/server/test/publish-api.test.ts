@@ -77,3 +77,22 @@ test('a publish body over MAX_PAYLOAD_BYTES gets 413', async (t) => {
   assert.equal(big.status, 413);
   assert.equal((big.body.error as { code: string }).code, 'payload_too_large');
 });
+
+test('a caller’s idempotency key cannot suppress a committed event (the relay’s keys are its own)', async (t) => {
+  const { url, wsUrl } = await startServer(t, { JOBSTREAM_API_KEY: key });
+  const client = await TestClient.connect(t, `${wsUrl}/ws`);
+  await client.subscribe('postings');
+  // The relay publishes the first outbox row with the key `outbox:1`.
+  for (const guess of ['outbox:1', 'outbox:2']) {
+    const sent = await publish(url, { topic: 'postings', type: 'decoy', idempotency_key: guess }, auth);
+    assert.equal(sent.status, 200);
+  }
+  const created = await fetch(`${url}/api/v1/jobs`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ company: 'Acme', job_title: 'Engineer' }),
+  });
+  assert.equal(created.status, 201);
+  const event = await client.next('event', (m) => m.event === 'posting.created');
+  assert.equal(event.seq, 3);
+});

@@ -65,16 +65,20 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
     requireApiKey(request, deps.apiKey);
     const body = parse(PublishRequest, request.body);
     const header = request.headers['idempotency-key'];
+    const key = body.idempotency_key ?? (typeof header === 'string' ? header : undefined);
     const outcome = await deps.hub.publish({
       topic: body.topic,
       type: body.type,
       data: body.data,
-      idempotencyKey: body.idempotency_key ?? (typeof header === 'string' ? header : undefined),
+      // A namespace of their own: a caller's key can never match (and so suppress) the relay's keys.
+      idempotencyKey: key === undefined ? undefined : `api:${key}`,
     });
     return { topic: outcome.topic, seq: outcome.seq };
   });
 
   app.get('/api/v1/events', async (request, reply) => {
+    // A stream opened while the server stops would hold the shutdown up until its client leaves.
+    if (deps.shutdown.aborted) throw new AppError(ErrorCode.unavailable, 'the server is shutting down');
     const query = parse(SseQuery, request.query);
     const since = new Map<string, number>();
     const only = query.topics.length === 1 ? query.topics[0] : undefined;
