@@ -239,6 +239,28 @@ test('bad bodies get 400 with the field errors; unknown ids 404; Idempotency-Key
   assert.equal(watch.events().length, 1, 'one posting.created for the retried POST');
 });
 
+test('simultaneous requests with one Idempotency-Key do the work once; the others are told it is in progress', async (t) => {
+  const { url } = await startServer(t);
+  const anon = api(url);
+  const body = { company: 'Race Corp', job_title: 'Engineer' };
+  const answers = await Promise.all(
+    Array.from({ length: 12 }, () =>
+      anon<{ id?: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'race-1' }),
+    ),
+  );
+  const created = answers.filter((a) => a.status === 201);
+  const busy = answers.filter((a) => a.status === 409);
+  assert.equal(created.length + busy.length, 12, answers.map((a) => a.status).join(','));
+  assert.ok(created.length >= 1);
+  assert.equal(new Set(created.map((a) => a.body.id)).size, 1, 'every 201 names the same posting');
+  const list = await anon<{ total: number }>('GET', '/api/v1/jobs?company=Race%20Corp');
+  assert.equal(list.body.total, 1, 'one posting, however many raced');
+  // Once answered, the key replays the answer.
+  const later = await anon<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'race-1' });
+  assert.equal(later.status, 201);
+  assert.equal(later.body.id, created[0]?.body.id);
+});
+
 test('OpenAPI is served at /docs from the same schemas', async (t) => {
   const { url } = await startServer(t);
   const doc = (await (await fetch(`${url}/docs/json`)).json()) as {
