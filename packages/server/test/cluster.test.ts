@@ -5,8 +5,14 @@ import { once } from 'node:events';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { api } from './helpers/api.js';
-import { redisPrefix, redisSkip, TEST_REDIS_URL } from './helpers/redis.js';
-import { spawnServer, stopProcess, testDatabaseUrl, type ServerProcess } from './helpers/server.js';
+import { deleteKeys, redisPrefix, redisSkip, TEST_REDIS_URL } from './helpers/redis.js';
+import {
+  spawnServer,
+  startServer,
+  stopProcess,
+  testDatabaseUrl,
+  type ServerProcess,
+} from './helpers/server.js';
 import { storeBackends, waitFor } from './helpers/store-backends.js';
 import { publish, sleep, TestClient, type Message } from './helpers/ws-client.js';
 
@@ -154,3 +160,31 @@ test('a node whose Redis is unreachable stops at start with an error naming REDI
   assert.match(stderr, /REDIS_URL: cannot reach Redis at 127\.0\.0\.1:1/);
   assert.ok(Date.now() - started < 15_000);
 });
+
+test(
+  'Redis loses its data under a live subscriber: the client is closed (1001), and resuming tells it to reload',
+  { skip: redisUnreachable },
+  async (t) => {
+    const prefix = redisPrefix(t);
+    const { url, wsUrl } = await startServer(t, { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix });
+    const client = await TestClient.connect(t, `${wsUrl}/ws`);
+    const subscribed = await client.subscribe('alerts');
+    const epoch = String(subscribed.epoch);
+    assert.equal((await publish(url, { topic: 'alerts', type: 'a.first' })).status, 200);
+    await client.next('event', (m) => m.event === 'a.first');
+
+    await deleteKeys(prefix); // a flush, as far as this cluster is concerned
+    const closed = once(client.ws, 'close') as Promise<[number, Buffer]>;
+    assert.equal((await publish(url, { topic: 'alerts', type: 'a.second' })).status, 200);
+    const [code, reason] = await closed;
+    assert.equal(code, 1001);
+    assert.match(String(reason), /history was lost/);
+    assert.equal(client.events().length, 1, 'no event of the new history slipped in under the old seqs');
+
+    const again = await TestClient.connect(t, `${wsUrl}/ws`);
+    const resumed = await again.subscribe('alerts', { since: 1, epoch });
+    assert.equal(resumed.recovered, false, 'reload: the history it would resume from is gone');
+    assert.notEqual(resumed.epoch, epoch);
+    assert.equal(resumed.seq, 1);
+  },
+);

@@ -83,7 +83,11 @@ export class Connection implements Flushable {
    */
   async subscribe(topic: string, sink: EventSink, options: SubscribeOptions): Promise<SubscribeResult> {
     this.unsubscribe(topic);
-    const result = await this.#hub.subscribe(topic, sink, options);
+    const result = await this.#hub.subscribe(topic, sink, {
+      ...options,
+      // Its history is gone: the client reconnects, resumes, and is told to reload (recovered: false).
+      onReset: () => this.close(CloseCode.goingAway, "a topic's history was lost; resubscribe"),
+    });
     if (!this.#open) {
       this.#hub.unsubscribe(result.subscription);
       return result;

@@ -54,6 +54,11 @@ export interface Broker {
   history(topic: string, since: number | undefined): Promise<HistoryRead>;
   /** Sets the one listener of live events on this node. */
   setListener(listener: (event: CanonicalEvent) => void): void;
+  /**
+   * Sets the one listener told when a watched topic's history was lost while it was watched (a new
+   * epoch: a flushed Redis), before the new epoch's first event; seqs start over after it.
+   */
+  setResetListener?(listener: (topic: string) => void): void;
   watch(topic: string): Promise<void>;
   unwatch(topic: string): void;
   stats(): BrokerStats;

@@ -11,6 +11,11 @@ export interface SubscribeOptions {
   readonly epoch?: string | undefined;
   /** Event types to deliver: exact names or prefixes ending in `.`. */
   readonly types?: readonly string[] | undefined;
+  /**
+   * Called when the topic's history is lost while subscribed (a new epoch: seqs start over), so that
+   * the subscriber can resume and be told `recovered: false`. Without it the subscription carries on.
+   */
+  readonly onReset?: (() => void) | undefined;
 }
 
 export interface SubscribeResult {
@@ -47,6 +52,9 @@ export class Hub {
   constructor(broker: Broker) {
     this.#broker = broker;
     broker.setListener((event) => this.#dispatch(event));
+    broker.setResetListener?.((topic) => {
+      for (const sub of [...(this.#topics.get(topic) ?? [])]) sub.reset();
+    });
   }
 
   async publish(input: PublishInput): Promise<PublishOutcome> {
@@ -60,7 +68,7 @@ export class Hub {
    * `start()` on the result hands over replay then live events with no gap and no duplicate.
    */
   async subscribe(topic: string, sink: EventSink, options: SubscribeOptions = {}): Promise<SubscribeResult> {
-    const subscription = new Subscription(topic, sink, typeMatcher(options.types));
+    const subscription = new Subscription(topic, sink, typeMatcher(options.types), options.onReset);
     let subs = this.#topics.get(topic);
     if (!subs) {
       subs = new Set();

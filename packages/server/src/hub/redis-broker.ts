@@ -181,6 +181,7 @@ export class RedisBroker implements Broker {
   readonly #logger: Logger | undefined;
   readonly #watched = new Map<string, Watch>();
   #listener: (event: CanonicalEvent) => void = () => {};
+  #resetListener: (topic: string) => void = () => {};
   #refresher: NodeJS.Timeout | undefined;
   #connected = false;
   #closed = false;
@@ -250,6 +251,10 @@ export class RedisBroker implements Broker {
 
   setListener(listener: (event: CanonicalEvent) => void): void {
     this.#listener = listener;
+  }
+
+  setResetListener(listener: (topic: string) => void): void {
+    this.#resetListener = listener;
   }
 
   async publish(input: PublishInput): Promise<PublishOutcome> {
@@ -367,11 +372,13 @@ export class RedisBroker implements Broker {
     const { epoch, event } = live;
     if (watch.epoch !== epoch) {
       // A new history (Redis lost its data): seqs start over.
-      if (watch.epoch !== undefined) {
+      const lost = watch.epoch !== undefined;
+      if (lost) {
         watch.lastSeq = 0;
         watch.floor = 0;
       }
       watch.epoch = epoch;
+      if (lost) this.#resetListener(event.topic);
     }
     if (event.seq <= watch.lastSeq) return;
     const expected = watch.lastSeq > 0 ? watch.lastSeq : watch.floor;

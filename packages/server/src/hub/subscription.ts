@@ -17,11 +17,13 @@ export class Subscription {
   /** The highest seq this subscriber has been given (or chose to skip). */
   #lastSeq = 0;
   #closed = false;
+  readonly #onReset: (() => void) | undefined;
 
-  constructor(topic: string, sink: EventSink, filter: TypeMatcher | undefined) {
+  constructor(topic: string, sink: EventSink, filter: TypeMatcher | undefined, onReset?: () => void) {
     this.topic = topic;
     this.#sink = sink;
     this.#filter = filter;
+    this.#onReset = onReset;
   }
 
   get closed(): boolean {
@@ -48,6 +50,16 @@ export class Subscription {
     this.#held = undefined;
     for (const event of replay) this.#deliver(new HubEvent(event, 1));
     for (const event of held) this.#deliver(event);
+  }
+
+  /**
+   * The topic's history was lost (a new epoch): its seqs start over. The subscriber is told, if it asked
+   * to be; otherwise it carries on with the new epoch's events.
+   */
+  reset(): void {
+    if (this.#closed) return;
+    this.#lastSeq = 0;
+    this.#onReset?.();
   }
 
   close(): void {
