@@ -198,7 +198,7 @@ export async function createJobstream(
   registerScrapeRoutes(app, { sources, scrapes });
   registerRecommendationRoutes(app, recommendations);
   if (options.demo) registerDemoBoards(app);
-  registerRootPage(app, version);
+  registerRootPage(app, { version, demo: options.demo === true });
 
   const gateway = attachWsGateway(app.server, {
     hub,
