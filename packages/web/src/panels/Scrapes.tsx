@@ -1,0 +1,58 @@
+import { useTopic } from '@jobstream/client/react';
+import { clock, seconds } from '../format.js';
+import { foldScrape, latestBySource, type ScrapeRun } from '../state.js';
+
+/** The latest scrape of each source, live from `scrapes`. */
+export function ScrapesPanel() {
+  const runs = useTopic('scrapes', { reducer: foldScrape, initial: [] as readonly ScrapeRun[] });
+  const latest = latestBySource(runs);
+  return (
+    <section className="panel scrapes" aria-labelledby="scrapes-title">
+      <h2 id="scrapes-title">
+        Scrapes <span className="count">{runs.length}</span>
+      </h2>
+      {latest.length === 0 ? (
+        <p className="empty">No scrape seen since this page opened.</p>
+      ) : (
+        <table data-testid="scrapes">
+          <thead>
+            <tr>
+              <th scope="col">source</th>
+              <th scope="col">status</th>
+              <th scope="col" className="num">
+                found
+              </th>
+              <th scope="col" className="num">
+                new
+              </th>
+              <th scope="col" className="num">
+                updated
+              </th>
+              <th scope="col" className="num">
+                errors
+              </th>
+              <th scope="col">when</th>
+            </tr>
+          </thead>
+          <tbody>
+            {latest.map((run) => (
+              <tr key={`${run.source}@${run.started_at}`} className="fresh">
+                <th scope="row">{run.source}</th>
+                <td>{run.completed ? `done in ${seconds(run.completed.duration_seconds)}` : 'running…'}</td>
+                <td className="num">{run.completed?.jobs_found ?? '–'}</td>
+                <td className="num">{run.completed?.new_jobs ?? '–'}</td>
+                <td className="num">{run.completed?.updated_jobs ?? '–'}</td>
+                <td className={run.completed?.errors ? 'num bad' : 'num'}>{run.completed?.errors ?? '–'}</td>
+                <td>
+                  <time dateTime={run.completed?.at ?? run.started_at}>
+                    {clock(run.completed?.at ?? run.started_at)}
+                  </time>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+// The built dashboard in headless Chromium against a real Jobstream: what arrives shows up unreloaded.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = !existsSync(CHROMIUM);
+// In CI a missing browser is a failure, never a silent skip.
+const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
+
+let browser: Browser | undefined;
+
+before(async () => {
+  if (skip) return;
+  if (missing)
+    throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
+  // The same build `npm start` makes, into packages/web/dist, where the server finds it.
+  await build({ root: fileURLToPath(new URL('..', import.meta.url)), logLevel: 'warn' });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+});
+after(() => browser?.close());
+
+async function startServer(t: TestContext): Promise<TestServer> {
+  const started: { server?: TestServer } = {};
+  // Node's fetch may leave an idle socket that would hold the graceful close for a minute.
+  t.after(() => setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref());
+  started.server = await startJobstream(t);
+  return started.server;
+}
+
+async function openDashboard(t: TestContext, url: string): Promise<Page> {
+  const context = await browser!.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
+  await page.goto(`${url}/`);
+  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 5000 });
+  return page;
+}
+
+async function rest<T>(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
+  return (await res.json()) as T;
+}
+
+const posting = (title: string, extra: Record<string, unknown> = {}) => ({
+  company: 'Acme',
+  job_title: title,
+  job_description: 'Build real-time APIs in TypeScript and Node.js.',
+  location: 'Remote',
+  skills_required: ['TypeScript', 'Node.js'],
+  ...extra,
+});
+
+test(
+  'the dashboard is served at / and shows a posting created over REST without a reload',
+  { skip },
+  async (t) => {
+    const { url } = await startServer(t);
+    await rest(url, 'POST', '/api/v1/jobs', posting('Loaded Engineer'));
+    const page = await openDashboard(t, url);
+    const postings = page.getByTestId('postings');
+    // The initial REST load, then the live event.
+    await postings.getByText('Loaded Engineer').waitFor({ timeout: 5000 });
+    await rest(url, 'POST', '/api/v1/jobs', posting('Live Engineer'));
+    const live = postings.locator('li.posting', { hasText: 'Live Engineer' });
+    await live.waitFor({ timeout: 5000 });
+    assert.equal(await live.locator('.badge.created').textContent(), 'new');
+    // Newest first.
+    assert.match((await postings.locator('li.posting').first().textContent()) ?? '', /Live Engineer/);
+    // The posting's analysis queue work shows in the queue panel's statistics.
+    await page.getByTestId('queue-stats').waitFor({ timeout: 5000 });
+    // Not the demo: no credentials offered.
+    assert.equal(await page.getByTestId('demo-hint').count(), 0);
+  },
+);
+
+test('a signed-in seeker sees their analysis and recommendations arrive live', { skip }, async (t) => {
+  const { url } = await startServer(t);
+  const email = 'sam@example.test';
+  const password = 'a long enough password';
+  await rest(url, 'POST', '/api/v1/auth/register', {
+    email,
+    password,
+    role: 'job_seeker',
+    name: 'Sam Seeker',
+  });
+  const page = await openDashboard(t, url);
+
+  // Sign in through the form; wait until the dashboard's connection has subscribed to the user's topic.
+  const subscribed = new Promise<void>((resolve) => {
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        if (/"type":"subscribed","topic":"user:/.test(String(payload))) resolve();
+      }),
+    );
+  });
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'For Sam Seeker' }).waitFor({ timeout: 5000 });
+  await subscribed;
+
+  const { access_token: token } = await rest<{ access_token: string }>(url, 'POST', '/api/v1/auth/login', {
+    email,
+    password,
+  });
+  await rest(
+    url,
+    'PUT',
+    '/api/v1/profile',
+    {
+      skills: ['TypeScript', 'Node.js', 'WebSocket'],
+      desired_titles: ['Backend Engineer'],
+      locations: ['Remote'],
+      remote_preference: 'remote',
+    },
+    token,
+  );
+  await rest(url, 'POST', '/api/v1/jobs', posting('Backend Engineer', { company: 'Fitting Co' }));
+
+  const activity = page.getByTestId('activity');
+  const analysed = activity.locator('li', { hasText: 'Analysed: Backend Engineer at Fitting Co' });
+  await analysed.waitFor({ timeout: 10_000 });
+  assert.match((await analysed.textContent()) ?? '', /match \d+(\.\d+)? \/ 100/);
+  await page.getByTestId('recommendations').getByText('Backend Engineer').waitFor({ timeout: 10_000 });
+  await activity.getByText(/new recommendations?/).waitFor({ timeout: 5000 });
+
+  // Signing out goes back to the form and an anonymous connection.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 5000 });
+});
