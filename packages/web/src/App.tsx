@@ -42,7 +42,7 @@ function Dashboard({ sessionApi, info }: { sessionApi: SessionApi; info: ServerI
   const queue = useQueue(session?.token);
   const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
   const runId = /^#matches\/([\w-]+)$/.exec(hash)?.[1];
-  const run = queue.jobs.find((j) => j.id === runId);
+  const run = queue.runs.find((j) => j.id === runId);
 
   // Credentials the server refuses (expired, or signed by another secret): sign in again.
   const refused = connection.state === 'closed' && connection.reason?.kind === 'auth';
@@ -81,7 +81,7 @@ function Dashboard({ sessionApi, info }: { sessionApi: SessionApi; info: ServerI
             <MatchesPanel workId={runId} token={session?.token} status={run?.status} onClose={closeRun} />
           )}
           {session ? (
-            <UserPanel session={session} runs={queue.jobs.filter((j) => j.kind === 'matching')} />
+            <UserPanel session={session} runs={queue.runs} />
           ) : (
             <SignInForm signIn={signIn} demo={info?.demo === true} />
           )}
@@ -123,14 +123,14 @@ function useQueue(token: string | undefined): QueueView {
   });
   useEffect(() => {
     let current = true;
-    Promise.all([api.queueStats(), api.workJobs(token)])
-      .then(([stats, jobs]) => current && setLoaded(mergeQueue(emptyQueue, stats, jobs)))
+    Promise.all([api.queueStats(), api.workJobs(token), token ? api.workJobs(token, 'matching') : []])
+      .then(([stats, jobs, runs]) => current && setLoaded(mergeQueue(emptyQueue, stats, [...jobs, ...runs])))
       .catch(() => undefined);
     return () => {
       current = false;
     };
   }, [token, reloads]);
-  return mergeQueue(live, loaded.stats?.value, loaded.jobs, loaded.stats?.at);
+  return mergeQueue(live, loaded.stats?.value, [...loaded.jobs, ...loaded.runs], loaded.stats?.at);
 }
 
 function ConnectionBadge() {

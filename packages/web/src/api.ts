@@ -1,6 +1,6 @@
 // The REST calls the dashboard makes, on the server it was served from.
 import type { Posting, QueueStats, WorkJob } from '@jobstream/protocol';
-import type { Recommendation } from './state.js';
+import type { Recommendations } from './state.js';
 
 export class ApiError extends Error {
   constructor(
@@ -70,8 +70,7 @@ export const api = {
   login: (email: string, password: string) =>
     call<SignedIn>('/api/v1/auth/login', { body: { email, password } }),
   logout: () => call<unknown>('/api/v1/auth/logout', { body: {} }),
-  recommendations: (token: string) =>
-    call<{ items: Recommendation[] }>('/api/v1/recommendations', { token }).then((r) => r.items),
+  recommendations: (token: string) => call<Recommendations>('/api/v1/recommendations', { token }),
   matches: (token: string, workId: string) =>
     call<Match[]>(`/api/v1/matching-jobs/${encodeURIComponent(workId)}/matches`, { token }),
 };

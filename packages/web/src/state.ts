@@ -48,11 +48,14 @@ export interface QueueView {
   readonly stats: { readonly value: QueueStats; readonly at: number } | undefined;
   /** Work jobs by id, most recently changed first. */
   readonly jobs: readonly WorkJob[];
+  /** Matching runs, kept apart: a busy queue would soon push them out of `jobs`. */
+  readonly runs: readonly WorkJob[];
 }
 
-export const emptyQueue: QueueView = { stats: undefined, jobs: [] };
+export const emptyQueue: QueueView = { stats: undefined, jobs: [], runs: [] };
 
 function putJobs(jobs: readonly WorkJob[], incoming: readonly WorkJob[]): readonly WorkJob[] {
+  if (incoming.length === 0) return jobs;
   const byId = new Map(jobs.map((j) => [j.id, j]));
   for (const job of incoming) {
     const known = byId.get(job.id);
@@ -65,10 +68,14 @@ function putJobs(jobs: readonly WorkJob[], incoming: readonly WorkJob[]): readon
 
 export function foldQueue(view: QueueView, e: TopicEvent<'queue'>, now = Date.now()): QueueView {
   if (e.type === 'queue.stats') return { ...view, stats: { value: e.data, at: now } };
-  return { ...view, jobs: putJobs(view.jobs, [e.data]) };
+  return {
+    ...view,
+    jobs: putJobs(view.jobs, [e.data]),
+    runs: e.data.kind === 'matching' ? putJobs(view.runs, [e.data]) : view.runs,
+  };
 }
 
-/** Merges a REST load (stats, recent jobs) into the queue view. */
+/** Merges a REST load (stats, recent jobs) into the queue view; matching runs among them go to `runs` too. */
 export function mergeQueue(
   view: QueueView,
   stats: QueueStats | undefined,
@@ -76,7 +83,8 @@ export function mergeQueue(
   at = Date.now(),
 ): QueueView {
   const newer = stats && (!view.stats || view.stats.at <= at) ? { value: stats, at } : view.stats;
-  return { stats: newer, jobs: putJobs(view.jobs, jobs) };
+  const runs = jobs.filter((j) => j.kind === 'matching');
+  return { stats: newer, jobs: putJobs(view.jobs, jobs), runs: putJobs(view.runs, runs) };
 }
 
 /** One scrape run of one source. */
@@ -128,10 +136,25 @@ export interface Activity {
   readonly score?: number;
 }
 
+/** A seeker's recommendations, best first, as of `generated_at` (server time). */
+export interface Recommendations {
+  readonly items: readonly Recommendation[];
+  readonly generated_at: string | null;
+}
+
 export interface UserView {
   readonly activity: readonly Activity[];
-  /** The newest recommendations (a REST load, or the list of a `recommendations.*` event). */
-  readonly recommendations: readonly Recommendation[] | undefined;
+  /** As the `recommendations.*` events tell them; undefined before the first. */
+  readonly recommendations: Recommendations | undefined;
+}
+
+/** The newer of two versions of the recommendations (a REST load may race a live event). */
+export function newer(
+  a: Recommendations | undefined,
+  b: Recommendations | undefined,
+): Recommendations | undefined {
+  if (!a || !b) return a ?? b;
+  return (a.generated_at ?? '') >= (b.generated_at ?? '') ? a : b;
 }
 
 export const emptyUser: UserView = { activity: [], recommendations: undefined };
@@ -216,18 +239,17 @@ export function foldUser(view: UserView, e: UserEvent): UserView {
   const line = describe(e);
   const activity = line ? [line, ...view.activity].slice(0, LOG_SHOWN) : view.activity;
   if (e.type === 'recommendations.new' || e.type === 'recommendations.updated') {
-    const listed = recommendationsOf(record(e.data).top_recommendations);
+    const data = record(e.data);
+    const listed = recommendationsOf(data.top_recommendations);
+    const known = view.recommendations?.items ?? [];
     // `.updated` carries the whole list; `.new` only the new ones: put them among the known.
-    const recommendations =
+    const items =
       e.type === 'recommendations.updated'
         ? listed
-        : [
-            ...listed,
-            ...(view.recommendations ?? []).filter((r) => !listed.some((l) => l.job_id === r.job_id)),
-          ]
+        : [...listed, ...known.filter((r) => !listed.some((l) => l.job_id === r.job_id))]
             .sort((a, b) => b.score - a.score)
             .slice(0, 10);
-    return { activity, recommendations };
+    return { activity, recommendations: { items, generated_at: str(data.generated_at) || e.ts } };
   }
   return line ? { ...view, activity } : view;
 }

@@ -95,59 +95,81 @@ test(
   },
 );
 
-test('a signed-in seeker sees their analysis and recommendations arrive live', { skip }, async (t) => {
-  const { url } = await startServer(t);
-  const email = 'sam@example.test';
-  const password = 'a long enough password';
-  await rest(url, 'POST', '/api/v1/auth/register', {
-    email,
-    password,
-    role: 'job_seeker',
-    name: 'Sam Seeker',
-  });
-  const page = await openDashboard(t, url);
+test(
+  'a signed-in seeker sees their analysis and recommendations arrive live, and their matching run’s matches',
+  { skip },
+  async (t) => {
+    const { url } = await startServer(t);
+    const email = 'sam@example.test';
+    const password = 'a long enough password';
+    await rest(url, 'POST', '/api/v1/auth/register', {
+      email,
+      password,
+      role: 'job_seeker',
+      name: 'Sam Seeker',
+    });
+    const page = await openDashboard(t, url);
 
-  // Sign in through the form; wait until the dashboard's connection has subscribed to the user's topic.
-  const subscribed = new Promise<void>((resolve) => {
-    page.on('websocket', (ws) =>
-      ws.on('framereceived', ({ payload }) => {
-        if (/"type":"subscribed","topic":"user:/.test(String(payload))) resolve();
-      }),
+    // Sign in through the form; wait until the dashboard's connection has subscribed to the user's topic.
+    const subscribed = new Promise<void>((resolve) => {
+      page.on('websocket', (ws) =>
+        ws.on('framereceived', ({ payload }) => {
+          if (/"type":"subscribed","topic":"user:/.test(String(payload))) resolve();
+        }),
+      );
+    });
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'For Sam Seeker' }).waitFor({ timeout: 5000 });
+    await subscribed;
+
+    const { access_token: token } = await rest<{ access_token: string }>(url, 'POST', '/api/v1/auth/login', {
+      email,
+      password,
+    });
+    await rest(
+      url,
+      'PUT',
+      '/api/v1/profile',
+      {
+        skills: ['TypeScript', 'Node.js', 'WebSocket'],
+        desired_titles: ['Backend Engineer'],
+        locations: ['Remote'],
+        remote_preference: 'remote',
+      },
+      token,
     );
-  });
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'For Sam Seeker' }).waitFor({ timeout: 5000 });
-  await subscribed;
+    await rest(url, 'POST', '/api/v1/jobs', posting('Backend Engineer', { company: 'Fitting Co' }));
 
-  const { access_token: token } = await rest<{ access_token: string }>(url, 'POST', '/api/v1/auth/login', {
-    email,
-    password,
-  });
-  await rest(
-    url,
-    'PUT',
-    '/api/v1/profile',
-    {
-      skills: ['TypeScript', 'Node.js', 'WebSocket'],
-      desired_titles: ['Backend Engineer'],
-      locations: ['Remote'],
-      remote_preference: 'remote',
-    },
-    token,
-  );
-  await rest(url, 'POST', '/api/v1/jobs', posting('Backend Engineer', { company: 'Fitting Co' }));
+    const activity = page.getByTestId('activity');
+    const analysed = activity.locator('li', { hasText: 'Analysed: Backend Engineer at Fitting Co' });
+    await analysed.waitFor({ timeout: 10_000 });
+    assert.match((await analysed.textContent()) ?? '', /match \d+(\.\d+)? \/ 100/);
+    await page.getByTestId('recommendations').getByText('Backend Engineer').waitFor({ timeout: 10_000 });
+    await activity.getByText(/new recommendations?/).waitFor({ timeout: 5000 });
 
-  const activity = page.getByTestId('activity');
-  const analysed = activity.locator('li', { hasText: 'Analysed: Backend Engineer at Fitting Co' });
-  await analysed.waitFor({ timeout: 10_000 });
-  assert.match((await analysed.textContent()) ?? '', /match \d+(\.\d+)? \/ 100/);
-  await page.getByTestId('recommendations').getByText('Backend Engineer').waitFor({ timeout: 10_000 });
-  await activity.getByText(/new recommendations?/).waitFor({ timeout: 5000 });
+    // A matching run of theirs gets a link to its ranked matches.
+    const { items } = await rest<{ items: { id: number }[] }>(url, 'GET', '/api/v1/jobs?limit=5');
+    await rest(
+      url,
+      'POST',
+      '/api/v1/matching-jobs',
+      {
+        source: { name: 'CV', text: 'TypeScript and Node.js backend engineer, remote.' },
+        targets: items.map((p) => ({ posting_id: p.id })),
+        criteria: [{ id: 'stack', label: 'TypeScript and Node.js' }],
+      },
+      token,
+    );
+    await page.locator('.runs a[href^="#matches/"]').first().click({ timeout: 5000 });
+    const best = page.getByTestId('matches').locator('tbody tr').first();
+    await best.waitFor({ timeout: 10_000 });
+    assert.match((await best.textContent()) ?? '', /^1Backend Engineer/);
 
-  // Signing out goes back to the form and an anonymous connection.
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5000 });
-  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 5000 });
-});
+    // Signing out goes back to the form and an anonymous connection.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+    await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 5000 });
+  },
+);

@@ -18,7 +18,6 @@ export function ScrapesPanel() {
           <thead>
             <tr>
               <th scope="col">source</th>
-              <th scope="col">status</th>
               <th scope="col" className="num">
                 found
               </th>
@@ -31,22 +30,28 @@ export function ScrapesPanel() {
               <th scope="col" className="num">
                 errors
               </th>
-              <th scope="col">when</th>
+              <th scope="col">last</th>
             </tr>
           </thead>
           <tbody>
             {latest.map((run) => (
               <tr key={`${run.source}@${run.started_at}`} className="fresh">
                 <th scope="row">{run.source}</th>
-                <td>{run.completed ? `done in ${seconds(run.completed.duration_seconds)}` : 'running…'}</td>
                 <td className="num">{run.completed?.jobs_found ?? '–'}</td>
                 <td className="num">{run.completed?.new_jobs ?? '–'}</td>
                 <td className="num">{run.completed?.updated_jobs ?? '–'}</td>
                 <td className={run.completed?.errors ? 'num bad' : 'num'}>{run.completed?.errors ?? '–'}</td>
                 <td>
-                  <time dateTime={run.completed?.at ?? run.started_at}>
-                    {clock(run.completed?.at ?? run.started_at)}
-                  </time>
+                  {run.completed ? (
+                    <time
+                      dateTime={run.completed.at}
+                      title={`took ${seconds(run.completed.duration_seconds)}`}
+                    >
+                      {clock(run.completed.at)}
+                    </time>
+                  ) : (
+                    'running…'
+                  )}
                 </td>
               </tr>
             ))}

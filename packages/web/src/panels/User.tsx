@@ -1,17 +1,16 @@
 import { useTopic } from '@jobstream/client/react';
 import type { WorkJob } from '@jobstream/protocol';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { clock } from '../format.js';
 import type { Session } from '../session.js';
-import { emptyUser, foldUser, type Recommendation } from '../state.js';
+import { emptyUser, foldUser, newer, type Recommendations } from '../state.js';
 
-/** The signed-in user's own events (`user:{id}`), recommendations and matching runs. */
+/** The signed-in user's own events (`user:{id}`), recommendations and matching runs (from `queue`). */
 export function UserPanel({ session, runs }: { session: Session; runs: readonly WorkJob[] }) {
   const { user, token } = session;
   const [reloads, setReloads] = useState(0);
-  const [loaded, setLoaded] = useState<readonly Recommendation[]>();
-  const [pastRuns, setPastRuns] = useState<readonly WorkJob[]>([]);
+  const [loaded, setLoaded] = useState<Recommendations>();
   const view = useTopic(`user:${user.id}`, {
     // The wire carries types the SDK's map does not name yet (recommendations.*): read as strings.
     reducer: foldUser,
@@ -23,24 +22,16 @@ export function UserPanel({ session, runs }: { session: Session; runs: readonly 
     if (user.role === 'job_seeker') {
       api
         .recommendations(token)
-        .then((items) => current && setLoaded(items))
+        .then((found) => current && setLoaded(found))
         .catch(() => undefined);
     }
-    api
-      .workJobs(token, 'matching')
-      .then((items) => current && setPastRuns(items.filter((j) => j.owner === user.id)))
-      .catch(() => undefined);
     return () => {
       current = false;
     };
-  }, [token, user.id, user.role, reloads]);
+  }, [token, user.role, reloads]);
 
-  const recommendations = view.recommendations ?? loaded ?? [];
-  const myRuns = useMemo(() => {
-    const byId = new Map(pastRuns.map((r) => [r.id, r]));
-    for (const run of runs) if (run.owner === user.id) byId.set(run.id, run);
-    return [...byId.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1)).slice(0, 5);
-  }, [pastRuns, runs, user.id]);
+  const recommendations = newer(view.recommendations, loaded)?.items ?? [];
+  const myRuns = runs.filter((r) => r.owner === user.id).slice(0, 5);
 
   return (
     <section className="panel user" aria-labelledby="user-title">
@@ -80,11 +71,11 @@ export function UserPanel({ session, runs }: { session: Session; runs: readonly 
         <ol className="feed activity" data-testid="activity" aria-live="polite">
           {view.activity.map((a) => (
             <li key={a.id} className={`fresh ${a.type.replace(/\W/g, '-')}`}>
-              <div className="line">
-                <strong>{a.title}</strong>
+              <strong>{a.title}</strong>
+              <div className="meta">
                 <time dateTime={a.ts}>{clock(a.ts)}</time>
+                {a.detail && ` · ${a.detail}`}
               </div>
-              {a.detail && <div className="meta">{a.detail}</div>}
             </li>
           ))}
         </ol>
