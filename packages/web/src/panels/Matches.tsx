@@ -72,7 +72,9 @@ export function MatchesPanel({
                 <td className="num">{m.rank}</td>
                 <th scope="row">{m.target_name}</th>
                 <td className="num">{m.score.toFixed(2)}</td>
-                <td>{m.summary_reason ?? ''}</td>
+                <td title={m.summary_reason ?? undefined}>
+                  <div className="why">{m.summary_reason ?? ''}</div>
+                </td>
               </tr>
             ))}
           </tbody>
