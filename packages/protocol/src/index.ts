@@ -62,3 +62,5 @@ export type {
   NotificationData,
 } from './events.js';
 export { describeTimeUntil } from './format.js';
+export { jobFeedData, jobQueueJob, jobQueueStats, isoUtcOffset } from './documented.js';
+export type { JobFeedType, JobQueueType, JobQueueStats } from './documented.js';

@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '@jobstream/protocol';
-import { EventTypes, topics } from '@jobstream/protocol';
+import { EventTypes, jobFeedData, topics } from '@jobstream/protocol';
 import type { FrameEncoder } from '../../hub/hub-event.js';
 import { jsonFrame } from '../ws-frame.js';
 import type { JobFeedEvent } from './job-feed-messages.js';
@@ -22,87 +22,27 @@ export function envelope(type: string, data: Record<string, unknown>, timestamp 
   return jsonFrame({ type, timestamp, data });
 }
 
-type Fields = Record<string, unknown>;
-
-function record(value: unknown): Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
-}
-const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
-const num = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? value : null;
-
 /**
- * Canonical posting field names → the document's names, where they differ. The rest (company,
- * location, source, skills_required, is_active) keep their names.
+ * One job-feed message per canonical event, in the document's shape (the mapping is the protocol
+ * package's, shared with the SDK's `useWebSocket`).
  */
-const FIELD_NAMES: Readonly<Record<string, string>> = {
-  job_title: 'title',
-  job_url: 'url',
-  job_description: 'description',
+const feedFrame: FrameEncoder = (e: CanonicalEvent) => {
+  const message = jobFeedData(e.type, e.data);
+  if (!message) return null;
+  return jsonFrame({ type: message.type, timestamp: isoUtc(e.ts), data: message.data, event_id: e.id });
 };
-
-function frameOf(type: JobFeedEvent, e: CanonicalEvent, data: Fields): Buffer {
-  return jsonFrame({ type, timestamp: isoUtc(e.ts), data, event_id: e.id });
-}
-
-/**
- * A posting's score (0–1). A posting has none of its own: it is read from the event (`data.score`) or
- * its posting (`data.posting.score`), where a producer adds one, else null.
- */
-function scoreOf(data: Fields, posting: Fields): number | null {
-  return num(data.score) ?? num(posting.score);
-}
 
 /** `posting.created` {posting, score?} → `new_job` {job_id, title, company, location, score, url}. */
-export const newJobFrame: FrameEncoder = (e) => {
-  const data = record(e.data);
-  const posting = record(data.posting);
-  return frameOf('new_job', e, {
-    job_id: num(posting.id),
-    title: str(posting.job_title),
-    company: str(posting.company),
-    location: str(posting.location),
-    score: scoreOf(data, posting),
-    url: str(posting.job_url),
-  });
-};
-
+export const newJobFrame: FrameEncoder = feedFrame;
 /** `posting.updated` {posting, changes, score?} → `job_updated` {job_id, changes, new_score}. */
-export const jobUpdatedFrame: FrameEncoder = (e) => {
-  const data = record(e.data);
-  const posting = record(data.posting);
-  const changes = Array.isArray(data.changes) ? data.changes.filter((c) => typeof c === 'string') : [];
-  return frameOf('job_updated', e, {
-    job_id: num(posting.id),
-    changes: changes.map((field) => FIELD_NAMES[field] ?? field),
-    new_score: scoreOf(data, posting),
-  });
-};
-
+export const jobUpdatedFrame: FrameEncoder = feedFrame;
 /** `scrape.started` {source, expected_duration_seconds} → `scrape_started`, same fields. */
-export const scrapeStartedFrame: FrameEncoder = (e) => {
-  const data = record(e.data);
-  return frameOf('scrape_started', e, {
-    source: str(data.source),
-    expected_duration_seconds: num(data.expected_duration_seconds),
-  });
-};
-
+export const scrapeStartedFrame: FrameEncoder = feedFrame;
 /**
  * `scrape.completed` {source, jobs_found, new_jobs, updated_jobs, duration_seconds, errors (a count)}
  * → `scrape_completed`, same fields.
  */
-export const scrapeCompletedFrame: FrameEncoder = (e) => {
-  const data = record(e.data);
-  return frameOf('scrape_completed', e, {
-    source: str(data.source),
-    jobs_found: num(data.jobs_found),
-    new_jobs: num(data.new_jobs),
-    updated_jobs: num(data.updated_jobs),
-    duration_seconds: num(data.duration_seconds),
-    errors: num(data.errors),
-  });
-};
+export const scrapeCompletedFrame: FrameEncoder = feedFrame;
 
 /** How one canonical event type reaches job-feed clients. */
 export interface JobFeedRoute {
