@@ -2,11 +2,14 @@ import type {
   ApplicationCreatedData,
   ApplicationStatusChangedData,
   FollowupData,
+  FollowupDueData,
   InterviewData,
+  InterviewReminderData,
   NotificationData,
   PostingCreatedData,
   PostingUpdatedData,
   QueueStats,
+  RecommendationsData,
   WorkJob,
 } from '@jobstream/protocol';
 
@@ -43,9 +46,9 @@ export interface EventDataMap {
   'interview.scheduled': InterviewData;
   'interview.updated': InterviewData;
   'interview.cancelled': InterviewData;
-  'interview.reminder': InterviewData;
+  'interview.reminder': InterviewReminderData;
   'followup.created': FollowupData;
-  'followup.due': FollowupData;
+  'followup.due': FollowupDueData;
   'followup.sent': FollowupData;
   notification: NotificationData;
   'system.notification': Fields;
@@ -54,6 +57,8 @@ export interface EventDataMap {
   'analysis.completed': Fields;
   'skill_gap.completed': Fields;
   'skill_gap.updated': Fields;
+  'recommendations.new': RecommendationsData;
+  'recommendations.updated': RecommendationsData;
   'work.created': WorkJob;
   'work.started': WorkJob;
   'work.progress': WorkJob;
@@ -75,7 +80,10 @@ export type EventTypeName = keyof EventDataMap;
 
 type WorkEvent = Extract<EventTypeName, `work.${string}`>;
 type UserEvent =
-  | Extract<EventTypeName, `${'application' | 'interview' | 'followup' | 'analysis' | 'skill_gap'}.${string}`>
+  | Extract<
+      EventTypeName,
+      `${'application' | 'interview' | 'followup' | 'analysis' | 'skill_gap' | 'recommendations'}.${string}`
+    >
   | 'profile.updated'
   | 'notification';
 

@@ -1,4 +1,4 @@
-import type { ApplicationStatus, Posting } from './rest.js';
+import type { ApplicationStatus, Posting, Recommendation } from './rest.js';
 
 /** The canonical event types: named by the thing, not by any one API's jargon. */
 export const EventType = {
@@ -71,6 +71,19 @@ export interface InterviewData {
   calendar_event_id: string | null;
   status: 'scheduled' | 'cancelled' | 'completed';
 }
+/** `interview.reminder`: an interview is 1 day, 1 hour or 15 minutes away. */
+export interface InterviewReminderData extends InterviewData {
+  reminder: '1d' | '1h' | '15m';
+  /** "1 day", "1 hour", "15 minutes": the time left, in channels.md's words. */
+  time_until: string;
+}
+/** `recommendations.new` (the new ones) and `recommendations.updated` (the whole list). */
+export interface RecommendationsData {
+  user_id: string;
+  count: number;
+  top_recommendations: Recommendation[];
+  generated_at: string;
+}
 export interface FollowupData {
   followup_id: number;
   job_id: number;
@@ -80,6 +93,10 @@ export interface FollowupData {
   followup_type: string;
   scheduled_date: string;
   status: 'pending' | 'sent';
+}
+/** `followup.due`: a follow-up is due within two hours (or overdue). */
+export interface FollowupDueData extends FollowupData {
+  hours_until_due: number;
 }
 export interface NotificationData {
   notification_id: number;

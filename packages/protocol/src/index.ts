@@ -59,6 +59,9 @@ export type {
   ApplicationStatusChangedData,
   InterviewData,
   FollowupData,
+  FollowupDueData,
+  InterviewReminderData,
+  RecommendationsData,
   NotificationData,
 } from './events.js';
 export { describeTimeUntil } from './format.js';

@@ -1,4 +1,4 @@
-import { topics, type Recommendation } from '@jobstream/protocol';
+import { topics, type Recommendation, type RecommendationsData } from '@jobstream/protocol';
 import { signedIn } from '../domain/access.js';
 import { toPosting } from '../domain/postings.js';
 import { toProfile } from '../domain/profiles.js';
@@ -173,7 +173,12 @@ export class Recommendations {
       await tx.emit({
         topic: topics.user(user_id),
         type,
-        data: { user_id, count: listed.length, top_recommendations: listed, generated_at: generatedAt },
+        data: {
+          user_id,
+          count: listed.length,
+          top_recommendations: [...listed],
+          generated_at: generatedAt,
+        } satisfies RecommendationsData,
       });
       return { count: ranked.length, new: fresh.length, changed: true };
     });

@@ -1,4 +1,10 @@
-import { describeTimeUntil, EventTypes, topics } from '@jobstream/protocol';
+import {
+  describeTimeUntil,
+  EventTypes,
+  topics,
+  type FollowupDueData,
+  type InterviewReminderData,
+} from '@jobstream/protocol';
 import { toFollowupData } from '../domain/followups.js';
 import { toInterviewData } from '../domain/interviews.js';
 import { parseJsonArray } from '../domain/access.js';
@@ -77,7 +83,7 @@ export class Reminders {
             ...toInterviewData(row),
             reminder: latest.name,
             time_until: describeTimeUntil(startsAt - at),
-          },
+          } satisfies InterviewReminderData,
         });
         return true;
       });
@@ -112,7 +118,7 @@ export class Reminders {
         await tx.emit({
           topic: topics.user(row.user_id),
           type: EventTypes.followupDue,
-          data: { ...toFollowupData(row), hours_until_due: hours },
+          data: { ...toFollowupData(row), hours_until_due: hours } satisfies FollowupDueData,
         });
         return true;
       });
