@@ -197,7 +197,7 @@ export async function createJobstream(
   registerAnalysisRoutes(app, analyses);
   registerScrapeRoutes(app, { sources, scrapes });
   registerRecommendationRoutes(app, recommendations);
-  if (options.demo) registerDemoBoards(app);
+  const demoBoards = options.demo ? registerDemoBoards(app) : undefined;
   registerRootPage(app, { version, demo: options.demo === true });
 
   const gateway = attachWsGateway(app.server, {
@@ -245,9 +245,9 @@ export async function createJobstream(
       const address = app.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
-      if (options.demo) {
+      if (demoBoards) {
         // Seeded once the port is open (its sources scrape this server's demo boards).
-        const demo = { users, profiles, postings, sources, scrapes, matching, logger };
+        const demo = { boards: demoBoards, users, profiles, postings, sources, scrapes, matching, logger };
         await seedDemo(demo, `http://127.0.0.1:${address.port}`);
       }
       logger.info({ address: url, version, settings: describeConfig(config) }, 'jobstream listening');

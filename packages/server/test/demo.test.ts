@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { api, logIn } from './helpers/api.js';
-import { spawnServer, stopProcess } from './helpers/server.js';
+import { spawnServer, stopProcess, testDatabaseUrl } from './helpers/server.js';
 import { TestClient } from './helpers/ws-client.js';
 
 test('serve --demo: within a minute postings arrive, are analysed for the demo seeker, recommended and matched', async (t) => {
@@ -40,4 +40,34 @@ test('serve --demo: within a minute postings arrive, are analysed for the demo s
   );
   assert.equal((await api(node.url)('GET', '/health')).status, 200);
   assert.equal(await stopProcess(node.child), 0);
+});
+
+test('a restarted demo carries on where its boards had grown: no posting closes and reopens', async (t) => {
+  const env = { DATABASE_URL: testDatabaseUrl(t) };
+  const first = await spawnServer(t, env, ['--demo']);
+  const feed = await TestClient.connect(t, `${first.url.replace(/^http/, 'ws')}/ws`);
+  await feed.subscribe('scrapes', { since: 0 });
+  // Until a board shows more than it did at the start (two postings).
+  await feed.next(
+    'event',
+    (m) => m.event === 'scrape.completed' && Number((m.data as { jobs_found: number }).jobs_found) > 2,
+    25_000,
+  );
+  assert.equal(await stopProcess(first.child), 0);
+
+  const second = await spawnServer(t, env, ['--demo']);
+  const again = await TestClient.connect(t, `${second.url.replace(/^http/, 'ws')}/ws`);
+  await again.subscribe('postings', { since: 0 });
+  await again.subscribe('scrapes', { since: 0 });
+  for (let i = 0; i < 3; i++) {
+    await again.next(
+      'event',
+      () => again.events('scrapes').filter((m) => m.event === 'scrape.completed').length >= 3,
+      15_000,
+    );
+  }
+  const closed = again
+    .events('postings')
+    .filter((m) => ((m.data as { changes?: string[] }).changes ?? []).includes('is_active'));
+  assert.deepEqual(closed, [], 'the boards did not shrink back to their first postings');
 });

@@ -19,9 +19,15 @@ const RESUME =
   'Backend engineer, 6 years of TypeScript and Node.js. Built real-time APIs with WebSocket fan-out, ' +
   'Redis streams and PostgreSQL; some React on the side. Looking for remote backend or platform roles.';
 
+/** The demo's job boards: they grow from the moment the demo was first seeded. */
+export interface DemoBoards {
+  /** The demo began at `at` (ms): a restarted demo's boards are as long as they had grown. */
+  startedAt(at: number): void;
+}
+
 /** The demo's boards at `/demo/boards/{greenhouse|lever|rss}`, each growing as the demo runs. */
-export function registerDemoBoards(app: FastifyInstance): void {
-  const startedAt = Date.now();
+export function registerDemoBoards(app: FastifyInstance): DemoBoards {
+  let startedAt = Date.now();
   app.get<{ Params: { board: string } }>('/demo/boards/:board', (req, reply) => {
     const board = req.params.board as BoardName;
     if (!['greenhouse', 'lever', 'rss'].includes(board)) return reply.status(404).send();
@@ -29,9 +35,15 @@ export function registerDemoBoards(app: FastifyInstance): void {
     const body = render(board, base, shown(board, Date.now() - startedAt));
     return reply.type(board === 'rss' ? 'application/rss+xml' : 'application/json').send(body);
   });
+  return {
+    startedAt(at) {
+      startedAt = at;
+    },
+  };
 }
 
 export interface DemoDeps {
+  readonly boards: DemoBoards;
   readonly users: UserService;
   readonly profiles: ProfileService;
   readonly postings: PostingService;
@@ -49,6 +61,8 @@ export interface DemoDeps {
 export async function seedDemo(deps: DemoDeps, baseUrl: string): Promise<void> {
   const { users, profiles, sources, scrapes, logger } = deps;
   const seeker = await ensureUser(users, SEEKER);
+  // Its boards grow from the first seed on: a restart does not shrink them (and close their postings).
+  deps.boards.startedAt(Date.parse(seeker.created_at));
   await ensureUser(users, RECRUITER);
   const admin = await ensureUser(users, ADMIN);
   const asSeeker: Principal = { userId: seeker.id, role: 'job_seeker', expiresAt: null };
@@ -122,12 +136,11 @@ async function matchResume(deps: DemoDeps, asSeeker: Principal): Promise<void> {
 async function ensureUser(
   users: UserService,
   user: { email: string; name: string; role: 'job_seeker' | 'recruiter' | 'admin' },
-): Promise<{ id: string }> {
+): Promise<{ id: string; created_at: string }> {
   try {
     return await users.createUser({ ...user, password: PASSWORD });
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== ErrorCode.conflict) throw error;
-    const { id } = await users.login({ email: user.email, password: PASSWORD });
-    return { id };
+    return users.login({ email: user.email, password: PASSWORD });
   }
 }
