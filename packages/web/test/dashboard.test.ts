@@ -78,7 +78,28 @@ test(
   async (t) => {
     const { url } = await startServer(t);
     await rest(url, 'POST', '/api/v1/jobs', posting('Loaded Engineer'));
+    // A scrape that finished before the page opened (published as a scrape pipeline would).
+    for (const [type, data] of [
+      ['scrape.started', { source: 'acme-board', expected_duration_seconds: 30 }],
+      [
+        'scrape.completed',
+        {
+          source: 'acme-board',
+          jobs_found: 42,
+          new_jobs: 10,
+          updated_jobs: 5,
+          duration_seconds: 3,
+          errors: 0,
+        },
+      ],
+    ] as const) {
+      await rest(url, 'POST', '/api/v1/publish', { topic: 'scrapes', type, data });
+    }
     const page = await openDashboard(t, url);
+    // From the topic's history: the scrapes panel is not empty until the next run.
+    const scrapes = page.getByTestId('scrapes');
+    await scrapes.getByText('acme-board').waitFor({ timeout: 5000 });
+    assert.match((await scrapes.textContent()) ?? '', /acme-board\s*42\s*10\s*5\s*0/);
     const postings = page.getByTestId('postings');
     // The initial REST load, then the live event.
     await postings.getByText('Loaded Engineer').waitFor({ timeout: 5000 });

@@ -2,9 +2,10 @@ import { useTopic } from '@jobstream/client/react';
 import { clock, seconds } from '../format.js';
 import { foldScrape, latestBySource, type ScrapeRun } from '../state.js';
 
-/** The latest scrape of each source, live from `scrapes`. */
+/** The latest scrape of each source, from `scrapes` (its history replayed, then live). */
 export function ScrapesPanel() {
-  const runs = useTopic('scrapes', { reducer: foldScrape, initial: [] as readonly ScrapeRun[] });
+  // From the start of the topic's history: the runs of the last hour show at once, then live ones.
+  const runs = useTopic('scrapes', { reducer: foldScrape, initial: [] as readonly ScrapeRun[], since: 0 });
   const latest = latestBySource(runs);
   return (
     <section className="panel scrapes" aria-labelledby="scrapes-title">
@@ -12,7 +13,7 @@ export function ScrapesPanel() {
         Scrapes <span className="count">{runs.length}</span>
       </h2>
       {latest.length === 0 ? (
-        <p className="empty">No scrape seen since this page opened.</p>
+        <p className="empty">No scrape in the last hour.</p>
       ) : (
         <table data-testid="scrapes">
           <thead>
