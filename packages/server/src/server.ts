@@ -46,7 +46,7 @@ import { QueueStatsPublisher } from './work/queue-stats.js';
 import type { WorkRunner } from './work/runner.js';
 import type { Pipelines } from './work/work-job.js';
 import type { WorkService } from './work/work-service.js';
-import { workReactions, type CommittedEvent } from './work/reactions.js';
+import { workReactions } from './work/reactions.js';
 import { Reminders } from './work/reminders.js';
 import { Scheduler } from './work/scheduler.js';
 import { createWorkParts, workExecution } from './work/work-node.js';
@@ -98,17 +98,6 @@ export async function createJobstream(
       throw error;
     }));
   const hub = new Hub(broker);
-  // Committed events reach the hub through the relay, which also queues the work they call for.
-  let react: (event: CommittedEvent) => void = () => {};
-  const relay = new OutboxRelay(
-    store,
-    async (event) => {
-      const outcome = await hub.publish(event);
-      if (!outcome.duplicate) react(event);
-      return outcome;
-    },
-    { logger },
-  );
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const tokens = await createTokenService({
@@ -125,12 +114,6 @@ export async function createJobstream(
   });
   const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
   const execution = workExecution(parts, config, logger);
-  const reactions = workReactions({ analyses, recommendations, logger });
-  react = (event) => {
-    reactions(event);
-    // Work may change in other processes (workers): the queue's statistics follow its events.
-    if (event.type.startsWith('work.')) queueStats.touch();
-  };
   const reminders = new Reminders(store);
   const timetable = new Scheduler(
     [
@@ -140,6 +123,17 @@ export async function createJobstream(
     { tickMs: config.schedulerTickMs, logger },
   );
   const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
+  const react = workReactions({ analyses, recommendations, queueStats, logger });
+  // Committed events reach the hub through the relay, which also queues the work they call for.
+  const relay = new OutboxRelay(
+    store,
+    async (event) => {
+      const outcome = await hub.publish(event);
+      if (!outcome.duplicate) react(event);
+      return outcome;
+    },
+    { logger },
+  );
   const authorizer = createAuthorizer({
     tokens,
     authRequired: config.authRequired,

@@ -13,8 +13,9 @@ export interface QueueStatsOptions {
 /**
  * Publishes `queue.stats` on `queue` at most once per interval, and only when the statistics changed.
  * They are derived from committed state, so they go to the hub directly rather than through the outbox:
- * a lost one is replaced by the next. Work changes mark them stale; while jobs completed within the
- * last minute, they are also looked at each interval, because the throughput decays with time alone.
+ * a lost one is replaced by the next. Work changes mark them stale (`touch`, called for every relayed
+ * `work.*` event, whichever process made it); while jobs completed within the last minute, they are
+ * also looked at each interval, because the throughput decays with time alone.
  */
 export class QueueStatsPublisher {
   readonly #work: WorkService;
@@ -25,7 +26,7 @@ export class QueueStatsPublisher {
   #lastTickAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #ticking: Promise<void> | undefined;
-  #unlisten: (() => void) | undefined;
+  #started = false;
 
   constructor(
     work: WorkService,
@@ -38,10 +39,10 @@ export class QueueStatsPublisher {
     this.#logger = options.logger;
   }
 
-  /** Takes the current statistics as the baseline (not published) and starts watching for changes. */
+  /** Takes the current statistics as the baseline (not published) and starts taking `touch`es. */
   async start(): Promise<void> {
-    if (this.#unlisten) return;
-    this.#unlisten = this.#work.onChange(() => this.#schedule());
+    if (this.#started) return;
+    this.#started = true;
     this.#last = JSON.stringify(await this.#work.stats());
     this.#lastTickAt = Date.now();
   }
@@ -52,15 +53,14 @@ export class QueueStatsPublisher {
   }
 
   async stop(): Promise<void> {
-    this.#unlisten?.();
-    this.#unlisten = undefined;
+    this.#started = false;
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#ticking;
   }
 
   #schedule(): void {
-    if (this.#timer !== undefined || this.#unlisten === undefined) return;
+    if (this.#timer !== undefined || !this.#started) return;
     const delay = Math.max(0, this.#lastTickAt + this.#intervalMs - Date.now());
     this.#timer = setTimeout(() => {
       this.#ticking = this.#tick().finally(() => (this.#ticking = undefined));
