@@ -24,39 +24,21 @@ export function envelope(type: string, data: Record<string, unknown>, timestamp 
 
 /**
  * One job-feed message per canonical event, in the document's shape (the mapping is the protocol
- * package's, shared with the SDK's `useWebSocket`).
+ * package's, shared with the SDK's `useWebSocket`): `posting.created` → `new_job`, `posting.updated` →
+ * `job_updated`, `scrape.started` / `scrape.completed` → `scrape_started` / `scrape_completed`.
  */
-const feedFrame: FrameEncoder = (e: CanonicalEvent) => {
+export const jobFeedFrame: FrameEncoder = (e: CanonicalEvent) => {
   const message = jobFeedData(e.type, e.data);
   if (!message) return null;
   return jsonFrame({ type: message.type, timestamp: isoUtc(e.ts), data: message.data, event_id: e.id });
 };
 
-/** `posting.created` {posting, score?} → `new_job` {job_id, title, company, location, score, url}. */
-export const newJobFrame: FrameEncoder = feedFrame;
-/** `posting.updated` {posting, changes, score?} → `job_updated` {job_id, changes, new_score}. */
-export const jobUpdatedFrame: FrameEncoder = feedFrame;
-/** `scrape.started` {source, expected_duration_seconds} → `scrape_started`, same fields. */
-export const scrapeStartedFrame: FrameEncoder = feedFrame;
-/**
- * `scrape.completed` {source, jobs_found, new_jobs, updated_jobs, duration_seconds, errors (a count)}
- * → `scrape_completed`, same fields.
- */
-export const scrapeCompletedFrame: FrameEncoder = feedFrame;
-
-/** How one canonical event type reaches job-feed clients. */
-export interface JobFeedRoute {
-  readonly topic: string;
-  readonly wire: JobFeedEvent;
-  readonly encoder: FrameEncoder;
-}
-
-/** Canonical event type → its job-feed rendering; other types are not part of this API. */
-export const JOB_FEED_ROUTES: ReadonlyMap<string, JobFeedRoute> = new Map([
-  [EventTypes.postingCreated, { topic: topics.postings, wire: 'new_job', encoder: newJobFrame }],
-  [EventTypes.postingUpdated, { topic: topics.postings, wire: 'job_updated', encoder: jobUpdatedFrame }],
-  ['scrape.started', { topic: topics.scrapes, wire: 'scrape_started', encoder: scrapeStartedFrame }],
-  ['scrape.completed', { topic: topics.scrapes, wire: 'scrape_completed', encoder: scrapeCompletedFrame }],
+/** Canonical event type → its job-feed name (for the `subscribe {events}` filter); others are not sent. */
+export const JOB_FEED_NAMES: ReadonlyMap<string, JobFeedEvent> = new Map([
+  [EventTypes.postingCreated, 'new_job'],
+  [EventTypes.postingUpdated, 'job_updated'],
+  ['scrape.started', 'scrape_started'],
+  ['scrape.completed', 'scrape_completed'],
 ]);
 
 /** The topic that carries each job-feed event type. */

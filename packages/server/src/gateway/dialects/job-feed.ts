@@ -11,7 +11,7 @@ import {
   type JobFeedSubscribe,
 } from './job-feed-messages.js';
 import { JobFeedRateLimit, rateLimitMessage } from './job-feed-rate-limit.js';
-import { envelope, heartbeatFrame, JOB_FEED_ROUTES, TOPIC_OF } from './job-feed-render.js';
+import { envelope, heartbeatFrame, JOB_FEED_NAMES, jobFeedFrame, TOPIC_OF } from './job-feed-render.js';
 
 const PATHS = new Set(['/api/v1/ws/jobs', '/api/v1/ws/jobs/']);
 /** The topics a job-feed connection may draw on, in the order they are subscribed. */
@@ -129,10 +129,10 @@ class JobFeedSession implements DialectSession {
   }
 
   readonly #sink = (event: HubEvent): void => {
-    const route = JOB_FEED_ROUTES.get(event.event.type);
-    if (!route || route.topic !== event.event.topic) return;
-    if (this.#filter !== null && !this.#filter.has(route.wire)) return;
-    const frame = event.frame(route.encoder);
+    const name = JOB_FEED_NAMES.get(event.event.type);
+    if (name === undefined || TOPIC_OF[name] !== event.event.topic) return;
+    if (this.#filter !== null && !this.#filter.has(name)) return;
+    const frame = event.frame(jobFeedFrame);
     if (frame) this.#ctx.connection.send(frame, event.fanout < 64);
   };
 
