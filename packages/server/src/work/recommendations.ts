@@ -71,14 +71,8 @@ export class Recommendations {
 
   /** Queues a refresh for one seeker, unless one is already waiting to run. */
   async refresh(userId: string): Promise<void> {
-    const waiting = await this.#store.db
-      .selectFrom('work_jobs')
-      .select('id')
-      .where('kind', '=', 'recommendations')
-      .where('owner', '=', userId)
-      .where('status', '=', 'queued')
-      .executeTakeFirst();
-    if (!waiting) await this.#work.create('recommendations', { user_id: userId }, userId, { maxRetries: 1 });
+    if (await this.#work.hasQueued('recommendations', userId)) return;
+    await this.#work.create('recommendations', { user_id: userId }, userId, { maxRetries: 1 });
   }
 
   /** Postings changed: every seeker with a profile is refreshed once the burst (a scrape, say) is over. */

@@ -57,6 +57,28 @@ export class WorkReader {
     return rows.map((r) => r.id);
   }
 
+  /** Whether the job is still to finish (queued or running). */
+  async isActive(id: string): Promise<boolean> {
+    const row = await this.store.db
+      .selectFrom('work_jobs')
+      .select('status')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row?.status === 'queued' || row?.status === 'running';
+  }
+
+  /** Whether a job of this kind and owner is queued and not yet started. */
+  async hasQueued(kind: WorkKind, owner: string): Promise<boolean> {
+    const row = await this.store.db
+      .selectFrom('work_jobs')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('owner', '=', owner)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** Queued jobs, oldest first, with what a queue needs to hand them out: their attempt and due time. */
   async queued(limit: number): Promise<{ id: string; retries: number; run_after: string }[]> {
     const rows = await this.store.db

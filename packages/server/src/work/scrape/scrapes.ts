@@ -97,24 +97,13 @@ export class Scrapes {
       .execute();
     let queued = 0;
     for (const row of due) {
-      const busy = row.last_work_id !== null && (await this.#isActive(row.last_work_id));
-      const moved = nextRunAt(row.interval_seconds === null ? null : Number(row.interval_seconds), true, at);
-      const claim = async (tx: Tx, workId: string | null): Promise<void> => {
-        const result = await tx.db
-          .updateTable('scrape_sources')
-          .set({ next_run_at: moved, ...(workId !== null && { last_work_id: workId }) })
-          .where('id', '=', row.id)
-          .where('next_run_at', '=', row.next_run_at)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) throw new AlreadyQueued();
-      };
+      const busy = row.last_work_id !== null && (await this.#work.isActive(row.last_work_id));
+      const interval = row.interval_seconds === null ? null : Number(row.interval_seconds);
+      const schedule = { nextRunAt: nextRunAt(interval, true, at) };
       try {
-        if (busy) await this.#store.transaction((tx) => claim(tx, null));
+        if (busy) await this.#store.transaction((tx) => this.#record(tx, row, null, schedule));
         else {
-          await this.#work.create('scrape', { source_id: Number(row.id) }, null, {
-            maxRetries: 1,
-            also: (tx, id) => claim(tx, id),
-          });
+          await this.#queue(row, schedule);
           queued++;
         }
       } catch (error) {
@@ -124,26 +113,34 @@ export class Scrapes {
     return queued;
   }
 
-  async #isActive(workId: string): Promise<boolean> {
-    const job = await this.#store.db
-      .selectFrom('work_jobs')
-      .select('status')
-      .where('id', '=', workId)
-      .executeTakeFirst();
-    return job?.status === 'queued' || job?.status === 'running';
-  }
-
-  #queue(row: ScrapeSourceRow) {
+  /** Queues a scrape of the source, recorded as its last work in the same transaction. */
+  #queue(row: ScrapeSourceRow, schedule?: { nextRunAt: string | null }) {
     return this.#work.create('scrape', { source_id: Number(row.id) }, null, {
       maxRetries: 1,
-      also: async (tx, id) => {
-        await tx.db
-          .updateTable('scrape_sources')
-          .set({ last_work_id: id })
-          .where('id', '=', row.id)
-          .execute();
-      },
+      also: (tx, id) => this.#record(tx, row, id, schedule),
     });
+  }
+
+  /**
+   * Records the source's last work (when one was queued) and, with `schedule`, moves its next run on,
+   * but only if no other node moved it first (else AlreadyQueued rolls the transaction back).
+   */
+  async #record(
+    tx: Tx,
+    row: ScrapeSourceRow,
+    workId: string | null,
+    schedule?: { nextRunAt: string | null },
+  ): Promise<void> {
+    let update = tx.db
+      .updateTable('scrape_sources')
+      .set({
+        ...(workId !== null && { last_work_id: workId }),
+        ...(schedule && { next_run_at: schedule.nextRunAt }),
+      })
+      .where('id', '=', row.id);
+    if (schedule) update = update.where('next_run_at', '=', row.next_run_at);
+    const result = await update.executeTakeFirst();
+    if (schedule && Number(result.numUpdatedRows) !== 1) throw new AlreadyQueued();
   }
 
   readonly pipeline: Pipeline = async (job, ctx) => {

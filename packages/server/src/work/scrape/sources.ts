@@ -63,23 +63,23 @@ export class SourceService {
     return toSource(await this.row(id));
   }
 
-  async row(id: number): Promise<ScrapeSourceRow> {
-    const row = await this.#store.db
-      .selectFrom('scrape_sources')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!row) throw notFound(`source ${id}`);
-    return row;
+  /** A source's row by id, or 404. */
+  row(id: number): Promise<ScrapeSourceRow> {
+    return this.#find('id', id, `source ${id}`);
   }
 
-  async byName(name: string): Promise<ScrapeSourceRow> {
+  /** A source's row by name, or 404. */
+  byName(name: string): Promise<ScrapeSourceRow> {
+    return this.#find('name', name, `source ${name}`);
+  }
+
+  async #find(column: 'id' | 'name', value: number | string, what: string): Promise<ScrapeSourceRow> {
     const row = await this.#store.db
       .selectFrom('scrape_sources')
       .selectAll()
-      .where('name', '=', name)
+      .where(column, '=', value)
       .executeTakeFirst();
-    if (!row) throw notFound(`source ${name}`);
+    if (!row) throw notFound(what);
     return row;
   }
 
