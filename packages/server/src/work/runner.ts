@@ -76,19 +76,20 @@ export class WorkRunner {
   async start(): Promise<void> {
     if (!this.#stopped) return;
     this.#stopped = false;
-    if (this.#external) {
-      // Cancellations may come from any process: running jobs look at their status now and then.
-      this.#timer = setInterval(() => void this.#abortCancelled(), this.#pollMs);
-      this.#timer.unref();
-      return;
+    if (!this.#external) {
+      const recovered = await this.#work.recoverInterrupted();
+      if (recovered > 0) this.#logger?.info({ recovered }, 'work interrupted by a stop queued again');
     }
-    const recovered = await this.#work.recoverInterrupted();
-    if (recovered > 0) this.#logger?.info({ recovered }, 'work interrupted by a stop queued again');
+    // A cancellation in this process aborts its job at once; one made by any other process (a node,
+    // for a job running on a worker) is found by looking at the running jobs' status each poll.
     this.#unlisten = this.#work.onChange((type, job) => {
       if (type === WorkEvent.cancelled) this.#running.get(job.id)?.abort.abort();
       else if (job.status === 'queued') this.wake();
     });
-    this.#timer = setInterval(() => this.wake(), this.#pollMs);
+    this.#timer = setInterval(() => {
+      this.wake();
+      void this.#abortCancelled();
+    }, this.#pollMs);
     this.#timer.unref();
     this.wake();
   }
