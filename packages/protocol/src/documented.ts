@@ -3,6 +3,7 @@
  * server's dialects (which frame it) and by the SDK's hooks of those documents (which hand it to code
  * written against them). Plain functions without dependencies, so that a browser bundle stays small.
  */
+import type { QueueStats } from './rest.js';
 
 type Fields = Record<string, unknown>;
 
@@ -148,16 +149,11 @@ export function jobQueueJob(type: string, raw: unknown): { type: JobQueueType; j
   return { type: wire, job };
 }
 
-/** job-queue.md's statistics: seven counts. */
-export interface JobQueueStats {
-  pending: number;
-  in_progress: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  paused: number;
-  total: number;
-}
+/** job-queue.md's statistics: the seven counts of the queue's statistics that it names. */
+export type JobQueueStats = Pick<
+  QueueStats,
+  'pending' | 'in_progress' | 'completed' | 'failed' | 'cancelled' | 'paused' | 'total'
+>;
 
 /** `queue.stats` as job-queue.md's seven counts (the throughput stays canonical). */
 export function jobQueueStats(raw: unknown): JobQueueStats {

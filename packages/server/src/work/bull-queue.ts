@@ -68,11 +68,6 @@ export class BullDispatcher {
     this.#redis.disconnect();
   }
 
-  /** Counts of the BullMQ queue (waiting, active, delayed…), for operators. */
-  counts(): Promise<Record<string, number>> {
-    return this.#queue.getJobCounts();
-  }
-
   #sweep(): void {
     if (this.#sweeping) return;
     this.#sweeping = this.#handOut()

@@ -8,7 +8,8 @@ import {
 import { toFollowupData } from '../domain/followups.js';
 import { toInterviewData } from '../domain/interviews.js';
 import { parseJsonArray } from '../domain/access.js';
-import type { Store } from '../store/store.js';
+import type { UpdateResult } from 'kysely';
+import type { Store, Tx } from '../store/store.js';
 
 /** The reminders channels.md names: 1 day, 1 hour and 15 minutes before an interview. */
 export const INTERVIEW_REMINDERS = [
@@ -67,16 +68,16 @@ export class Reminders {
       const late = at - (startsAt - latest.ms) > latest.ms / 10;
       const send = !late || isLast;
       const marked = JSON.stringify([...already, ...due.map((r) => r.name)]);
-      const claimed = await this.#store.transaction(async (tx) => {
-        const result = await tx.db
-          .updateTable('interviews')
-          .set({ reminders_sent: marked })
-          .where('id', '=', row.id)
-          .where('reminders_sent', '=', row.reminders_sent)
-          .where('scheduled_date', '=', row.scheduled_date)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1 || !send) return false;
-        await tx.emit({
+      const claimed = await this.#once(
+        (tx) =>
+          tx.db
+            .updateTable('interviews')
+            .set({ reminders_sent: marked })
+            .where('id', '=', row.id)
+            .where('reminders_sent', '=', row.reminders_sent)
+            .where('scheduled_date', '=', row.scheduled_date)
+            .executeTakeFirst(),
+        send && {
           topic: topics.user(row.user_id),
           type: EventTypes.interviewReminder,
           data: {
@@ -84,9 +85,8 @@ export class Reminders {
             reminder: latest.name,
             time_until: describeTimeUntil(startsAt - at),
           } satisfies InterviewReminderData,
-        });
-        return true;
-      });
+        },
+      );
       if (claimed) sent++;
     }
     return sent;
@@ -105,25 +105,40 @@ export class Reminders {
       .execute();
     let sent = 0;
     for (const row of rows) {
-      const claimed = await this.#store.transaction(async (tx) => {
-        const result = await tx.db
-          .updateTable('followups')
-          .set({ due_notified_at: new Date(at).toISOString() })
-          .where('id', '=', row.id)
-          .where('due_notified_at', 'is', null)
-          .where('status', '=', 'pending')
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) !== 1) return false;
-        const hours = Math.max(0, Math.round((Date.parse(row.scheduled_date) - at) / 3_600_000));
-        await tx.emit({
+      const hours = Math.max(0, Math.round((Date.parse(row.scheduled_date) - at) / 3_600_000));
+      const claimed = await this.#once(
+        (tx) =>
+          tx.db
+            .updateTable('followups')
+            .set({ due_notified_at: new Date(at).toISOString() })
+            .where('id', '=', row.id)
+            .where('due_notified_at', 'is', null)
+            .where('status', '=', 'pending')
+            .executeTakeFirst(),
+        {
           topic: topics.user(row.user_id),
           type: EventTypes.followupDue,
           data: { ...toFollowupData(row), hours_until_due: hours } satisfies FollowupDueData,
-        });
-        return true;
-      });
+        },
+      );
       if (claimed) sent++;
     }
     return sent;
+  }
+
+  /**
+   * In one transaction: `mark` records on the row that this was done (it changes nothing when another
+   * tick or node did it first), and the event, if any, commits with it. Answers whether it was sent.
+   */
+  async #once(
+    mark: (tx: Tx) => Promise<UpdateResult>,
+    event: { topic: string; type: string; data: unknown } | false,
+  ): Promise<boolean> {
+    return this.#store.transaction(async (tx) => {
+      const result = await mark(tx);
+      if (Number(result.numUpdatedRows) !== 1 || !event) return false;
+      await tx.emit(event);
+      return true;
+    });
   }
 }
