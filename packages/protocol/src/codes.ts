@@ -13,6 +13,8 @@ export const CloseCode = {
   tooLarge: 1009,
   /** Server error. */
   internal: 1011,
+  /** Service restart: the server is restarting (the reason may carry `retry_ms=N`). Reconnect and resume. */
+  serviceRestart: 1012,
   /** Authentication failed. Terminal: do not retry with the same credentials. */
   authFailed: 4001,
   /** Malformed token. Terminal. */

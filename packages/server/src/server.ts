@@ -4,7 +4,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { CloseCode } from '@jobstream/protocol';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
@@ -66,7 +65,10 @@ export interface Jobstream {
   readonly runner: WorkRunner;
   /** Starts listening; resolves with the base URL (`http://127.0.0.1:8000`). */
   listen(): Promise<string>;
-  /** Graceful shutdown: sockets get 1001 after their queued frames, long-polls answer, then close. */
+  /**
+   * Graceful shutdown: sockets get their queued frames, then end as their endpoint's original server
+   * ended them (see gateway/dialects/going-away.ts); SSE streams end, long-polls answer, then close.
+   */
   close(): Promise<void>;
 }
 
@@ -251,9 +253,8 @@ export async function createJobstream(
       closing ??= (async () => {
         gateway.close();
         shutdown.abort();
-        for (const connection of [...registry.all()]) {
-          connection.close(CloseCode.goingAway, 'server shutting down');
-        }
+        // Each endpoint goes away as its original server did (1012, or no close frame at all).
+        for (const connection of [...registry.all()]) connection.goAway();
         registry.stop();
         // A socket that never sent a request (or is stuck in one) would hold the close up: two seconds.
         const straggling = setTimeout(() => app.server.closeAllConnections(), 2000);

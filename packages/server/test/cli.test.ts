@@ -39,13 +39,15 @@ test('a bad setting stops the server at start with a message naming the variable
   assert.match(unknown.stderr, /frobnicate/);
 });
 
-test('SIGTERM closes sockets with 1001 and exits 0', async (t) => {
+test('SIGTERM closes /ws sockets with 1012 (service restart) and a retry hint, and exits 0', async (t) => {
   const server = await spawnServer(t);
   const client = await TestClient.connect(t, `${server.url.replace(/^http/, 'ws')}/ws`);
   await client.subscribe('system');
   const code = await stopProcess(server.child, 'SIGTERM');
   assert.equal(code, 0);
-  assert.equal((await client.closed).code, CloseCode.goingAway);
+  const closed = await client.closed;
+  assert.equal(closed.code, CloseCode.serviceRestart);
+  assert.match(closed.reason, /retry_ms=\d+/);
 });
 
 test('jobstream user add creates the first admin, who can then log in', async (t) => {

@@ -11,7 +11,17 @@ export interface ConnectionOptions {
   readonly endpoint: string;
   /** Most bytes queued for one connection before it is cut off as a slow consumer. */
   readonly sendBufferBytes: number;
+  /** How the connection ends when the server shuts down. @default 1001 "server shutting down" */
+  readonly goingAway?: GoingAway;
 }
+
+/**
+ * How an endpoint goes away at shutdown, as its original server did (its clients rely on it): a close
+ * code and reason, or `drop` (the connection ends without a close frame, so a browser sees 1006).
+ */
+export type GoingAway = { readonly code: number; readonly reason: string } | 'drop';
+
+const shuttingDown: GoingAway = { code: CloseCode.goingAway, reason: 'server shutting down' };
 
 /**
  * One client connection, whatever its transport: a bounded queue of outgoing frames, flushed in one
@@ -30,6 +40,7 @@ export class Connection implements Flushable {
   readonly #scheduler: FlushScheduler;
   readonly #hub: Hub;
   readonly #limit: number;
+  readonly #goingAway: GoingAway;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   #open = true;
@@ -43,6 +54,7 @@ export class Connection implements Flushable {
     this.#hub = hub;
     this.endpoint = options.endpoint;
     this.#limit = options.sendBufferBytes;
+    this.#goingAway = options.goingAway ?? shuttingDown;
   }
 
   get open(): boolean {
@@ -136,6 +148,16 @@ export class Connection implements Flushable {
     if (!this.#open) return;
     if (flushFirst) this.flush();
     this.#transport.close(code, reason);
+    this.dispose();
+  }
+
+  /** The server is shutting down: queued frames go out, then the connection ends the endpoint's way. */
+  goAway(): void {
+    if (!this.#open) return;
+    const how = this.#goingAway;
+    if (how !== 'drop') return this.close(how.code, how.reason);
+    this.flush();
+    this.#transport.drop();
     this.dispose();
   }
 

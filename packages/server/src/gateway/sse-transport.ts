@@ -26,4 +26,8 @@ export class SseTransport implements Transport {
   terminate(): void {
     this.#res.destroy();
   }
+
+  drop(): void {
+    if (!this.#res.writableEnded) this.#res.end();
+  }
 }

@@ -8,4 +8,9 @@ export interface Transport {
   close(code: number, reason: string): void;
   /** Drops the connection at once, without a closing handshake. */
   terminate(): void;
+  /**
+   * Ends the connection after what is already written, without a closing handshake (a WebSocket peer
+   * sees 1006, as when a server process goes away); an HTTP response simply ends.
+   */
+  drop(): void;
 }

@@ -6,7 +6,7 @@ import type { Hub } from '../hub/hub.js';
 import { toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Authorizer, Principal } from './authorizer.js';
-import { Connection } from './connection.js';
+import { Connection, type GoingAway } from './connection.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { ConnectionRegistry } from './registry.js';
@@ -45,6 +45,8 @@ export interface DialectContext {
 /** One WebSocket endpoint: which paths it serves, and how it talks. */
 export interface WsDialect {
   readonly name: string;
+  /** How its connections end at shutdown: the way its original server went away (clients rely on it). */
+  readonly goingAway: GoingAway;
   /** Path parameters when `pathname` is this dialect's, else null. */
   match(pathname: string): Record<string, string> | null;
   open(context: DialectContext): DialectSession;
@@ -93,7 +95,7 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
         ws.close(CloseCode.tooManyConnections, 'too many connections');
         return;
       }
-      const pending = startSession(ws, dialect.name);
+      const pending = startSession(ws, dialect);
       deps.authorizer.authenticate({ headers: request.headers, url: request.url }).then(
         (principal) => {
           if (ws.readyState !== ws.OPEN) return;
@@ -121,11 +123,13 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
    * Wires a socket to a connection at once, so that nothing the client sends while it is being
    * authenticated is lost: messages wait (bounded by the rate limit) until the dialect's session opens.
    */
-  const startSession = (ws: WebSocket, endpoint: string) => {
+  const startSession = (ws: WebSocket, dialect: WsDialect) => {
     const { limits } = deps;
+    const endpoint = dialect.name;
     const connection = new Connection(new WsTransport(ws), deps.scheduler, deps.hub, {
       endpoint,
       sendBufferBytes: limits.sendBufferBytes,
+      goingAway: dialect.goingAway,
     });
     const limiter = new RateLimiter(limits.rateLimitPerSec, limits.rateLimitBurst);
     let session: DialectSession | undefined;

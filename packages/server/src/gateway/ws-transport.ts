@@ -32,4 +32,9 @@ export class WsTransport implements Transport {
   terminate(): void {
     this.#ws.terminate();
   }
+
+  drop(): void {
+    // A FIN after the queued bytes, with no close frame; `ws` then reports the close (1006) itself.
+    this.#socket.end();
+  }
 }

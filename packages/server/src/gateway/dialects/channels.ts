@@ -3,6 +3,7 @@ import { AppError, toAppError } from '../../errors.js';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { uvicornGoingAway } from './going-away.js';
 import { channelCountsOf, type ChannelCounts } from './channels-counts.js';
 import { CHANNELS, ChannelName, ChannelsClientMessage, clientActions } from './channels-messages.js';
 import { channelsEventFrame } from './channels-render.js';
@@ -15,6 +16,7 @@ import { channelsEventFrame } from './channels-render.js';
  */
 export const channelsDialect: WsDialect = {
   name: 'channels',
+  goingAway: uvicornGoingAway,
   match: (pathname) => (pathname === '/api/v1/ws' || pathname === '/api/v1/ws/' ? {} : null),
   open: (context) => new ChannelsSession(context),
 };

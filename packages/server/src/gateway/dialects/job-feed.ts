@@ -3,6 +3,7 @@ import type { HubEvent } from '../../hub/hub-event.js';
 import { version } from '../../version.js';
 import { pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { uvicornGoingAway } from './going-away.js';
 import {
   JOB_FEED_CLIENT_TYPES,
   JOB_FEED_EVENTS,
@@ -20,6 +21,7 @@ const FEED_TOPICS = [topics.postings, topics.scrapes] as const;
 /** JobSentinel's feed of postings and scrape runs at `/api/v1/ws/jobs`: spec/job-feed.md. */
 export const jobFeedDialect: WsDialect = {
   name: 'job-feed',
+  goingAway: uvicornGoingAway,
   match: (pathname) => (PATHS.has(pathname) ? {} : null),
   open: (context) => new JobFeedSession(context),
 };

@@ -3,6 +3,7 @@ import type { HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { uvicornGoingAway } from './going-away.js';
 import { JOB_QUEUE_ENCODERS } from './job-queue-render.js';
 
 const PATHS = new Set(['/api/ws/jobs', '/api/ws/jobs/']);
@@ -11,6 +12,7 @@ const textPong = textFrame('pong');
 /** The work queue dashboard's socket at `/api/ws/jobs`: spec/job-queue.md. */
 export const jobQueueDialect: WsDialect = {
   name: 'job-queue',
+  goingAway: uvicornGoingAway,
   match: (pathname) => (PATHS.has(pathname) ? {} : null),
   open: (context) => new JobQueueSession(context),
 };

@@ -4,6 +4,7 @@ import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import type { Connection } from '../connection.js';
 import { pingFrame, textFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { daphneGoingAway } from './going-away.js';
 
 const path = /^\/ws\/matching-jobs\/([^/]+)\/?$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,6 +23,7 @@ const matchingFrame: FrameEncoder = (e: CanonicalEvent) =>
  */
 export const matchingDialect: WsDialect = {
   name: 'matching',
+  goingAway: daphneGoingAway,
   match: (pathname) => {
     const id = path.exec(pathname)?.[1];
     return id === undefined ? null : { jobId: decodeURIComponent(id) };

@@ -6,6 +6,7 @@ import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Authorizer, Principal } from '../authorizer.js';
 import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { nativeGoingAway } from './going-away.js';
 
 /** Most topics one native connection may subscribe to at once. */
 export const MAX_SUBSCRIPTIONS = 1000;
@@ -22,6 +23,7 @@ const pong = jsonFrame({ type: 'pong' });
 /** The native protocol at `/ws`: docs/PROTOCOL.md. */
 export const nativeDialect: WsDialect = {
   name: 'native',
+  goingAway: nativeGoingAway,
   match: (pathname) => (pathname === '/ws' || pathname === '/ws/' ? {} : null),
   open: (context) => new NativeSession(context),
 };

@@ -2,6 +2,7 @@ import { CloseCode, EventTypes, topics } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { daphneGoingAway } from './going-away.js';
 import { NotificationTypeFilter } from './notifications-filter.js';
 import { parseNotificationsMessage, type NotificationsClientMessage } from './notifications-messages.js';
 import { originAllowed, type AllowedOrigins } from './notifications-origin.js';
@@ -69,6 +70,7 @@ export function createNotificationsDialect(options: NotificationsDialectOptions 
   const allowedOrigins = options.allowedOrigins ?? '*';
   return {
     name: 'notifications',
+    goingAway: daphneGoingAway,
     match: (pathname) => (pathname === '/ws/notifications' || pathname === '/ws/notifications/' ? {} : null),
     open: (context) => new NotificationsSession(context, allowedOrigins),
   };
