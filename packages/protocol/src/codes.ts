@@ -35,11 +35,15 @@ export const ErrorCode = {
   invalidTopic: 'invalid_topic',
   forbidden: 'forbidden',
   unauthorized: 'unauthorized',
+  /** The credential has lapsed: refresh it and retry (a WebSocket closes with 4004). */
+  tokenExpired: 'token_expired',
   rateLimited: 'rate_limited',
   tooManySubscriptions: 'too_many_subscriptions',
   notFound: 'not_found',
   payloadTooLarge: 'payload_too_large',
   conflict: 'conflict',
+  /** An Idempotency-Key sent again with another body (the IETF Idempotency-Key draft's 422). */
+  idempotencyKeyReused: 'idempotency_key_reused',
   unavailable: 'unavailable',
   internal: 'internal',
 } as const;
@@ -52,11 +56,13 @@ export const errorHttpStatus: Record<ErrorCodeValue, number> = {
   invalid_topic: 400,
   forbidden: 403,
   unauthorized: 401,
+  token_expired: 401,
   rate_limited: 429,
   too_many_subscriptions: 429,
   not_found: 404,
   payload_too_large: 413,
   conflict: 409,
+  idempotency_key_reused: 422,
   unavailable: 503,
   internal: 500,
 };

@@ -220,13 +220,15 @@ test('bad bodies get 400 with the field errors; unknown ids 404; Idempotency-Key
     location: 'Test City',
     source: 'test',
   };
-  const first = await anon<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'abc-1' });
-  const retry = await anon<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'abc-1' });
+  // Keys are kept per signed-in caller (anonymous requests do not take part).
+  const { call } = await signUp(url, 'Poster', 'recruiter');
+  const first = await call<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'abc-1' });
+  const retry = await call<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'abc-1' });
   assert.equal(first.status, 201);
   assert.equal(retry.status, 201);
   assert.equal(retry.body.id, first.body.id);
   assert.equal(retry.headers.get('idempotent-replayed'), 'true');
-  const reused = await anon(
+  const reused = await call(
     'PATCH',
     `/api/v1/jobs/${first.body.id}`,
     { location: 'Elsewhere' },
@@ -242,10 +244,11 @@ test('bad bodies get 400 with the field errors; unknown ids 404; Idempotency-Key
 test('simultaneous requests with one Idempotency-Key do the work once; the others are told it is in progress', async (t) => {
   const { url } = await startServer(t);
   const anon = api(url);
+  const { call } = await signUp(url, 'Racer', 'recruiter');
   const body = { company: 'Race Corp', job_title: 'Engineer' };
   const answers = await Promise.all(
     Array.from({ length: 12 }, () =>
-      anon<{ id?: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'race-1' }),
+      call<{ id?: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'race-1' }),
     ),
   );
   const created = answers.filter((a) => a.status === 201);
@@ -256,7 +259,7 @@ test('simultaneous requests with one Idempotency-Key do the work once; the other
   const list = await anon<{ total: number }>('GET', '/api/v1/jobs?company=Race%20Corp');
   assert.equal(list.body.total, 1, 'one posting, however many raced');
   // Once answered, the key replays the answer.
-  const later = await anon<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'race-1' });
+  const later = await call<{ id: number }>('POST', '/api/v1/jobs', body, { 'idempotency-key': 'race-1' });
   assert.equal(later.status, 201);
   assert.equal(later.body.id, created[0]?.body.id);
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
@@ -16,11 +17,23 @@ const writes = new Set(['POST', 'PUT', 'PATCH']);
 /** How long a key stays reserved by a request that has not answered yet (then it counts as abandoned). */
 const RESERVATION_MS = 60_000;
 
+/** Login, register, logout (and whatever joins them): their answers are credentials, never replayed. */
+const AUTH_ROUTES = '/api/v1/auth/';
+
+/** Fields that hold credentials: never kept in a stored answer, whatever route returned them. */
+const TOKEN_FIELDS = new Set(['access_token', 'refresh_token']);
+
 /**
- * `Idempotency-Key` on writes: the first answer (below 500) is kept for a day, per caller and key, and
- * a retry gets that same answer without doing the work again. A key reused for another request is 409.
- * The key is reserved before the work starts, so two simultaneous requests with one key never both do
- * it: the second is told (409) that the first is still in progress. A 5xx answer frees the key.
+ * `Idempotency-Key` on writes of signed-in callers: the first answer (below 500) is kept for a day, per
+ * user and key, and a retry gets that same answer without doing the work again. The key is bound to
+ * the first request: another method or path is 409, the same one with another body 422
+ * (`idempotency_key_reused`). The key is reserved before the work starts, so two simultaneous requests
+ * with one key never both do it: the second is told (409) that the first is still in progress. A 5xx
+ * answer frees the key.
+ *
+ * Anonymous requests do not take part (the key is ignored): anonymous callers cannot be told apart, so
+ * a kept answer could reach another caller. The auth routes never take part, and a kept answer never
+ * holds a token. Publishing dedupes its keys in the hub (it is anonymous here).
  */
 export function registerIdempotency(app: FastifyInstance, store: Store): void {
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -28,32 +41,37 @@ export function registerIdempotency(app: FastifyInstance, store: Store): void {
     if (!writes.has(request.method) || typeof key !== 'string' || key === '') return;
     if (key.length > 200)
       throw new AppError(ErrorCode.invalidMessage, 'Idempotency-Key is at most 200 characters');
-    const scope = request.principal.userId ?? 'anon';
+    const route = request.routeOptions.url;
+    const scope = request.principal.userId;
+    if (scope === null || route === undefined || route.startsWith(AUTH_ROUTES)) return;
     const signature = `${request.method} ${request.url}`;
-    const reservation = { scope, key, request: signature, status_code: 0, response_body: '' };
+    const fingerprint = fingerprintOf(request);
+    const reservation = { scope, key, request: signature, fingerprint, status_code: 0, response_body: '' };
     const saved = await saveIdempotentResponse(store.db, reservation);
     if (!saved.inserted) {
       const earlier = saved.response;
-      if (earlier.status_code === 0) {
-        if (
-          Date.now() - Date.parse(earlier.created_at) < RESERVATION_MS ||
-          !(await takeOver(store, earlier))
-        ) {
-          throw new AppError(
-            ErrorCode.conflict,
-            'a request with this Idempotency-Key is still in progress; retry in a moment',
-          );
-        }
-      } else {
-        if (earlier.request !== signature) {
-          throw new AppError(ErrorCode.conflict, 'this Idempotency-Key was used for another request');
-        }
+      if (earlier.request !== signature) {
+        throw new AppError(ErrorCode.conflict, 'this Idempotency-Key was used for another request');
+      }
+      if (earlier.fingerprint !== '' && earlier.fingerprint !== fingerprint) {
+        throw new AppError(
+          ErrorCode.idempotencyKeyReused,
+          'this Idempotency-Key was used with another body; use a new key for a new request',
+        );
+      }
+      if (earlier.status_code !== 0) {
         void reply
           .status(earlier.status_code)
           .header('idempotent-replayed', 'true')
           .type('application/json; charset=utf-8')
           .send(earlier.response_body);
         return reply;
+      }
+      if (Date.now() - Date.parse(earlier.created_at) < RESERVATION_MS || !(await takeOver(store, earlier))) {
+        throw new AppError(
+          ErrorCode.conflict,
+          'a request with this Idempotency-Key is still in progress; retry in a moment',
+        );
       }
     }
     request.idempotency = { scope, key, request: signature };
@@ -74,13 +92,41 @@ export function registerIdempotency(app: FastifyInstance, store: Store): void {
     }
     await store.db
       .updateTable('idempotency_keys')
-      .set({ status_code: reply.statusCode, response_body: payload })
+      .set({ status_code: reply.statusCode, response_body: withoutTokens(payload) })
       .where('scope', '=', pending.scope)
       .where('key', '=', pending.key)
       .where('status_code', '=', 0)
       .execute();
     return payload;
   });
+}
+
+/** SHA-256 of the method, path and body (as validated, so that spacing or key order do not count). */
+function fingerprintOf(request: FastifyRequest): string {
+  const body = JSON.stringify(request.body) ?? '';
+  return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
+}
+
+/** The answer to keep, without any credential field (at any depth). */
+function withoutTokens(payload: string): string {
+  if (!/"(?:access|refresh)_token"/.test(payload)) return payload;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return payload;
+  }
+  // Iterative, so that no answer can exhaust the stack.
+  const pending: unknown[] = [parsed];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== 'object' || value === null) continue;
+    for (const [field, inner] of Object.entries(value)) {
+      if (TOKEN_FIELDS.has(field)) delete (value as Record<string, unknown>)[field];
+      else pending.push(inner);
+    }
+  }
+  return JSON.stringify(parsed);
 }
 
 /** Takes over a reservation whose request never answered; false when another request took it first. */

@@ -45,10 +45,17 @@ export interface SavedIdempotentResponse {
  */
 export async function saveIdempotentResponse(
   db: Kysely<Database>,
-  input: Omit<IdempotentResponse, 'created_at'> & { readonly created_at?: string },
+  input: Omit<IdempotentResponse, 'created_at' | 'fingerprint'> & {
+    readonly created_at?: string;
+    readonly fingerprint?: string;
+  },
   now: Date = new Date(),
 ): Promise<SavedIdempotentResponse> {
-  const row: IdempotentResponse = { ...input, created_at: input.created_at ?? now.toISOString() };
+  const row: IdempotentResponse = {
+    ...input,
+    fingerprint: input.fingerprint ?? '',
+    created_at: input.created_at ?? now.toISOString(),
+  };
   const written = await db
     .insertInto('idempotency_keys')
     .values(row)
@@ -57,6 +64,7 @@ export async function saveIdempotentResponse(
         .columns(['scope', 'key'])
         .doUpdateSet({
           request: row.request,
+          fingerprint: row.fingerprint,
           status_code: row.status_code,
           response_body: row.response_body,
           created_at: row.created_at,

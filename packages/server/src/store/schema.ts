@@ -50,6 +50,9 @@ export interface PostingsTable {
   /** JSON array of strings. */
   skills_required: string;
   is_active: ColumnType<number, number | undefined, number>;
+  salary_min: ColumnType<number | null, number | null | undefined, number | null>;
+  salary_max: ColumnType<number | null, number | null | undefined, number | null>;
+  notes: ColumnType<string | null, string | null | undefined, string | null>;
   /** The recruiter (or admin) who posted it; null for anonymous or scraped postings. */
   posted_by: string | null;
   created_at: string;
@@ -143,11 +146,13 @@ export interface OutboxTable {
 
 /** Answers of writes made with an `Idempotency-Key`, replayed for a retry within a day. */
 export interface IdempotencyKeysTable {
-  /** Who made the request (user id, or `anon`) and the key they sent. */
+  /** Who made the request (a user id) and the key they sent. */
   scope: string;
   key: string;
   /** `POST /api/v1/jobs` */
   request: string;
+  /** SHA-256 (hex) of the method, path and body; '' on rows older than the column. */
+  fingerprint: ColumnType<string, string | undefined, string>;
   status_code: number;
   /** JSON. */
   response_body: string;

@@ -4,6 +4,8 @@ import { initialMigration } from './0001-initial.js';
 import { workMigration } from './0002-work.js';
 import { matchingMigration } from './0003-matching.js';
 import { sourcesMigration } from './0004-sources.js';
+import { idempotencyFingerprintMigration } from './0005-idempotency-fingerprint.js';
+import { postingExtrasMigration } from './0006-posting-extras.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -15,5 +17,7 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0002_work': workMigration(),
     '0003_matching': matchingMigration(dialect),
     '0004_sources': sourcesMigration(dialect),
+    '0005_idempotency_fingerprint': idempotencyFingerprintMigration(),
+    '0006_posting_extras': postingExtrasMigration(dialect),
   };
 }
