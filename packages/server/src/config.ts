@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { privateAllowSchema, trustProxySchema } from './network-settings.js';
 
 /**
  * Every setting: its environment variable, the `jobstream serve` flag that mirrors it, its default and
@@ -48,8 +49,26 @@ export const settings = {
   apiKey: {
     env: 'JOBSTREAM_API_KEY',
     schema: z.string().min(8).optional(),
-    help: 'key for POST /api/v1/publish (unset: loopback only)',
+    help: 'key for POST /api/v1/publish (unset: only programs on this machine, not through a proxy)',
     secret: true,
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    schema: trustProxySchema,
+    default: 'false',
+    help: 'reverse proxies whose X-Forwarded-For is believed: false, true, a hop count, or addresses/CIDRs',
+  },
+  loginRateLimitPerMin: {
+    env: 'LOGIN_RATE_LIMIT_PER_MIN',
+    schema: int(0),
+    default: '10',
+    help: 'logins per client address per minute before 429 (0: no limit)',
+  },
+  registerRateLimitPerMin: {
+    env: 'REGISTER_RATE_LIMIT_PER_MIN',
+    schema: int(0),
+    default: '5',
+    help: 'registrations per client address per minute before 429 (0: no limit)',
   },
   authRequired: {
     env: 'AUTH_REQUIRED',
@@ -80,6 +99,12 @@ export const settings = {
     schema: int(256),
     default: '65536',
     help: 'largest client frame or publish body',
+  },
+  maxJsonDepth: {
+    env: 'MAX_JSON_DEPTH',
+    schema: int(1, 512),
+    default: '32',
+    help: 'deepest nesting of objects and arrays in a JSON request body ({} is 1); deeper is refused with 400',
   },
   sendBufferBytes: {
     env: 'SEND_BUFFER_BYTES',
@@ -128,6 +153,18 @@ export const settings = {
     schema: int(100, 300_000),
     default: '15000',
     help: 'longest wait for one scrape source to answer',
+  },
+  scrapeMaxBytes: {
+    env: 'SCRAPE_MAX_BYTES',
+    schema: int(1024),
+    default: '5242880',
+    help: 'largest feed a scrape reads; a bigger one is cut off and counted as an error',
+  },
+  sourceAllowPrivate: {
+    env: 'SOURCE_ALLOW_PRIVATE',
+    schema: privateAllowSchema,
+    default: 'false',
+    help: 'scrape sources on private addresses: false, true, or hostnames/addresses/CIDRs',
   },
   llmBaseUrl: {
     env: 'LLM_BASE_URL',

@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -28,8 +27,12 @@ import { createBroker } from './hub/create-broker.js';
 import { Hub } from './hub/hub.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerAuthRoutes } from './http/auth-routes.js';
+import { registerAuthRateLimit } from './http/auth-rate-limit.js';
+import { registerCors } from './http/cors.js';
+import { fastifyTrustProxy } from './network-settings.js';
 import { registerDomainRoutes } from './http/domain-routes.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
+import { registerJsonBody } from './http/json-body.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
@@ -99,7 +102,8 @@ export async function createJobstream(
       await store.close();
       throw error;
     }));
-  const hub = new Hub(broker);
+  // A subscriber may fall behind by as many live events as history holds while it catches up.
+  const hub = new Hub(broker, { holdLimit: Math.max(100, config.historySize) });
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const tokens = await createTokenService({
@@ -150,24 +154,30 @@ export async function createJobstream(
     loggerInstance: fastifyLogger,
     bodyLimit: config.maxPayloadBytes,
     forceCloseConnections: 'idle',
+    // TRUST_PROXY: which peers' X-Forwarded-For sets request.ip (rate limits key on it).
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    // What the router or Node's HTTP parser refuses answers in the documented error shape too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  if (config.corsOrigins.includes('*')) {
-    // Any page may call the API (the documented browser examples run on another port), but without
-    // cookies: a session cookie is only honoured from origins that are listed.
-    await app.register(cors, { origin: '*' });
-  } else if (config.corsOrigins.length > 0) {
-    await app.register(cors, { origin: config.corsOrigins, credentials: true });
-  }
+  registerJsonBody(app, config.maxJsonDepth);
+  // Any page may call the API (the documented browser examples run on another port); see http/cors.ts.
+  await registerCors(app, config.corsOrigins);
+  await registerAuthRateLimit(app);
   await app.register(swagger, {
     openapi: { info: { title: 'Jobstream', version, description: 'Real-time job events: REST API' } },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   // Publishing authenticates with the API key, not a user token.
-  registerAuth(app, { authorizer, skip: (request) => request.routeOptions.url === '/api/v1/publish' });
+  registerAuth(app, {
+    authorizer,
+    authRequired: config.authRequired,
+    skip: (request) => request.routeOptions.url === '/api/v1/publish',
+  });
   registerIdempotency(app, store);
   registerStatusRoutes(app, { hub, broker, registry, version, workers: () => execution.health() });
   registerRealtimeRoutes(app, {
@@ -179,7 +189,12 @@ export async function createJobstream(
     sendBufferBytes: config.sendBufferBytes,
     shutdown: shutdown.signal,
   });
-  registerAuthRoutes(app, { users, tokens, secureCookies: false });
+  registerAuthRoutes(app, {
+    users,
+    tokens,
+    secureCookies: false,
+    perMinute: { login: config.loginRateLimitPerMin, register: config.registerRateLimitPerMin },
+  });
   registerDomainRoutes(app, {
     postings,
     profiles,
@@ -235,6 +250,9 @@ export async function createJobstream(
     async listen() {
       relay.start(); // publishes whatever a previous run committed but did not publish
       await app.listen({ port: config.port, host: config.host });
+      const demoBase = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      // The demo scrapes its own boards on this server: exactly those pass the source policy.
+      if (demoBoards) parts.sourcePolicy.allowUrlPrefix(`${demoBase}/demo/boards/`);
       await queueStats.start();
       await execution.start(); // embedded: queues again what a previous run left running
       timetable.start();
@@ -244,7 +262,7 @@ export async function createJobstream(
       if (demoBoards) {
         // Seeded once the port is open (its sources scrape this server's demo boards).
         const demo = { boards: demoBoards, users, profiles, postings, sources, scrapes, matching, logger };
-        await seedDemo(demo, `http://127.0.0.1:${address.port}`);
+        await seedDemo(demo, demoBase);
       }
       logger.info({ address: url, version, settings: describeConfig(config) }, 'jobstream listening');
       return url;

@@ -3,7 +3,7 @@ import { test, type TestContext } from 'node:test';
 import { createUserService } from '../src/domain/users.js';
 import { api, logIn, signUp, watcher } from './helpers/api.js';
 import { feedServer, fixture } from './helpers/feed-server.js';
-import { startServer, testDatabaseUrl } from './helpers/server.js';
+import { startServer as startJobstream, testDatabaseUrl } from './helpers/server.js';
 import { sleep, TestClient, type Message } from './helpers/ws-client.js';
 
 interface SourceBody {
@@ -44,6 +44,10 @@ async function scrapeNow(
 }
 
 const dataOf = (m: Message) => m.data as Record<string, unknown>;
+
+/** A server that may scrape the feed servers on this machine (sources are public addresses by default). */
+const startServer = (t: TestContext, env: Record<string, string> = {}) =>
+  startJobstream(t, { SOURCE_ALLOW_PRIVATE: '127.0.0.1', ...env });
 
 test('a scrape on demand: started, postings, completed, in order on `scrapes`, `postings` and job-feed', async (t) => {
   const feeds = await feedServer(t);

@@ -20,6 +20,8 @@ async function clusterEnv(t: TestContext): Promise<Record<string, string>> {
     REDIS_PREFIX: redisPrefix(t),
     DATABASE_URL: database.url,
     WORK_LOCK_MS: '2000',
+    // The test feeds are on this machine.
+    SOURCE_ALLOW_PRIVATE: '127.0.0.1',
   };
 }
 

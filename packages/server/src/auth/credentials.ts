@@ -12,7 +12,9 @@ export function credentialOf(request: {
   url?: string | undefined;
 }): string | undefined {
   return (
-    queryToken(request.url) ?? cookieValue(request.headers.cookie, SESSION_COOKIE) ?? bearer(request.headers)
+    queryToken(request.url) ??
+    cookieValue(request.headers.cookie, SESSION_COOKIE) ??
+    bearerToken(request.headers.authorization)
   );
 }
 
@@ -42,7 +44,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-function bearer(headers: IncomingHttpHeaders): string | undefined {
-  const match = /^Bearer +(\S+) *$/i.exec(headers.authorization ?? '');
+/** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110). */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
   return match?.[1];
 }

@@ -7,12 +7,15 @@ import type { TokenService } from '../auth/tokens.js';
 import type { UserService } from '../domain/users.js';
 import { AppError } from '../errors.js';
 import { requireUser } from './auth-plugin.js';
+import { perMinute } from './auth-rate-limit.js';
 
 export interface AuthRoutesOptions {
   readonly users: UserService;
   readonly tokens: Pick<TokenService, 'sign' | 'ttlSeconds'>;
   /** Mark the session cookie `Secure` (served over HTTPS). */
   readonly secureCookies: boolean;
+  /** Attempts per client address per minute (0: no limit). @default no limit */
+  readonly perMinute?: { readonly login: number; readonly register: number };
 }
 
 /**
@@ -25,13 +28,13 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
   // Lax keeps the cookie off cross-site POSTs (CSRF) yet sends it when a link into the dashboard is followed.
   const cookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookies } as const;
 
-  app.post('/api/v1/auth/register', async (request, reply) => {
+  app.post('/api/v1/auth/register', perMinute(options.perMinute?.register ?? 0), async (request, reply) => {
     const body = parseInput(RegisterBody, request.body);
     const user = await users.register(body, request.principal);
     return reply.status(201).send({ user });
   });
 
-  app.post('/api/v1/auth/login', async (request, reply) => {
+  app.post('/api/v1/auth/login', perMinute(options.perMinute?.login ?? 0), async (request, reply) => {
     const user = await users.login(parseInput(LoginBody, request.body));
     const { token } = await tokens.sign(user);
     void reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: tokens.ttlSeconds });

@@ -10,6 +10,7 @@ import { MatchingRuns } from './matching-runs.js';
 import { Recommendations } from './recommendations.js';
 import { WorkRunner, type WorkerHealth } from './runner.js';
 import { Scrapes } from './scrape/scrapes.js';
+import { SourcePolicy } from './scrape/source-policy.js';
 import { SourceService } from './scrape/sources.js';
 import type { Pipelines } from './work-job.js';
 import { WorkService } from './work-service.js';
@@ -30,6 +31,8 @@ export interface WorkParts {
   readonly analyses: Analyses;
   readonly recommendations: Recommendations;
   readonly sources: SourceService;
+  /** Which URLs sources may fetch; the demo lets its own boards through. */
+  readonly sourcePolicy: SourcePolicy;
   readonly scrapes: Scrapes;
   readonly runner: WorkRunner;
 }
@@ -45,10 +48,13 @@ export function createWorkParts(
   const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
   const analyses = new Analyses(store, work, postings);
   const recommendations = new Recommendations(store, work);
-  const sources = new SourceService(store, { authRequired: config.authRequired });
+  const sourcePolicy = new SourcePolicy({ allowPrivate: config.sourceAllowPrivate });
+  const sources = new SourceService(store, { authRequired: config.authRequired, policy: sourcePolicy });
   const scrapes = new Scrapes(store, work, sources, postings, {
     authRequired: config.authRequired,
     fetchTimeoutMs: config.scrapeTimeoutMs,
+    fetchMaxBytes: config.scrapeMaxBytes,
+    policy: sourcePolicy,
   });
   const runner = new WorkRunner(
     work,
@@ -62,7 +68,7 @@ export function createWorkParts(
     },
     { concurrency: options.concurrency ?? config.workConcurrency, mode: options.mode, logger },
   );
-  return { work, postings, matching, analyses, recommendations, sources, scrapes, runner };
+  return { work, postings, matching, analyses, recommendations, sources, sourcePolicy, scrapes, runner };
 }
 
 /**

@@ -2,7 +2,9 @@ import type { SourceKind } from '@jobstream/protocol';
 import { parseJsonFeed, parseRss } from './feed.js';
 import { parseGreenhouse } from './greenhouse.js';
 import { parseLever } from './lever.js';
+import { guardedGet } from './guarded-get.js';
 import { SourceError, type ScrapedPosting } from './normalized.js';
+import { BlockedAddressError, SourcePolicy } from './source-policy.js';
 
 export interface SourceConfig {
   readonly kind: SourceKind;
@@ -12,33 +14,40 @@ export interface SourceConfig {
   readonly company: string;
 }
 
+export interface FetchSourceOptions {
+  /** @default 15000 */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** Which addresses may be fetched. @default public addresses only */
+  readonly policy?: SourcePolicy;
+  /** The largest body read. @default 5 MiB */
+  readonly maxBytes?: number;
+}
+
 /**
- * Fetches a source and normalises its postings. Anything wrong (unreachable, HTTP error, timeout,
- * malformed body) is a SourceError with a plain message.
- * @param timeoutMs @default 15000
+ * Fetches a source and normalises its postings. Anything wrong (a refused address, unreachable, HTTP
+ * error, timeout, oversized or malformed body) is a SourceError with a plain message.
  */
 export async function fetchSource(
   source: SourceConfig,
-  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  options: FetchSourceOptions = {},
 ): Promise<ScrapedPosting[]> {
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signals = [timeout, ...(options.signal ? [options.signal] : [])];
   let text: string;
   try {
-    const res = await fetch(source.url, {
+    text = await guardedGet(source.url, {
+      policy: options.policy ?? new SourcePolicy(),
+      accept: source.kind === 'rss' ? 'application/rss+xml, application/xml' : 'application/json',
+      maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
       signal: AbortSignal.any(signals),
-      headers: {
-        accept: source.kind === 'rss' ? 'application/rss+xml, application/xml' : 'application/json',
-      },
     });
-    if (!res.ok) throw new SourceError(`${source.url} answered HTTP ${res.status}`);
-    text = await res.text();
   } catch (error) {
     if (error instanceof SourceError) throw error;
-    const why =
-      error instanceof Error && error.name === 'TimeoutError'
-        ? `timed out after ${timeoutMs} ms`
-        : 'is unreachable';
+    if (error instanceof BlockedAddressError)
+      throw new SourceError(`${source.url} was not fetched: ${error.message}`);
+    const why = timeout.aborted ? `timed out after ${timeoutMs} ms` : 'is unreachable';
     throw new SourceError(`${source.url} ${why}`);
   }
   if (source.kind === 'rss') return parseRss(text, source.company);

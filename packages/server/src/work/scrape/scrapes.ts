@@ -14,6 +14,7 @@ import type { Pipeline } from '../work-job.js';
 import type { WorkService } from '../work-service.js';
 import { fetchSource } from './fetch-source.js';
 import { SourceError, type ScrapedPosting } from './normalized.js';
+import type { SourcePolicy } from './source-policy.js';
 import { nextRunAt, toSource, type SourceService } from './sources.js';
 
 /** What a scrape job is asked to do. */
@@ -31,6 +32,10 @@ export interface ScrapesOptions {
   readonly authRequired: boolean;
   /** How long one fetch of a feed may take. @default 15000 */
   readonly fetchTimeoutMs?: number;
+  /** The largest feed read (SCRAPE_MAX_BYTES). @default 5 MiB */
+  readonly fetchMaxBytes?: number;
+  /** Which addresses feeds may be fetched from. @default public addresses only */
+  readonly policy?: SourcePolicy;
 }
 
 /**
@@ -162,7 +167,12 @@ export class Scrapes {
     const errors: string[] = [];
     let scraped: ScrapedPosting[] | null = null;
     try {
-      scraped = await fetchSource(source, { signal: ctx.signal, timeoutMs: this.#options.fetchTimeoutMs });
+      scraped = await fetchSource(source, {
+        signal: ctx.signal,
+        timeoutMs: this.#options.fetchTimeoutMs,
+        maxBytes: this.#options.fetchMaxBytes,
+        policy: this.#options.policy,
+      });
     } catch (error) {
       if (!(error instanceof SourceError) || ctx.signal.aborted) throw error;
       errors.push(error.message);

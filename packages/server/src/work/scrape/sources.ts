@@ -4,6 +4,7 @@ import type { Principal } from '../../gateway/authorizer.js';
 import { notFound, now, requireRole } from '../../domain/access.js';
 import type { ScrapeSourceRow } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
+import type { SourcePolicy } from './source-policy.js';
 
 /** The public shape of a source row. */
 export function toSource(row: ScrapeSourceRow): Source {
@@ -39,6 +40,8 @@ export function nextRunAt(
 export interface SourceServiceOptions {
   /** With AUTH_REQUIRED, only admins configure sources; otherwise anyone may. */
   readonly authRequired: boolean;
+  /** Which URLs may be sources (http(s), public addresses unless SOURCE_ALLOW_PRIVATE says so). */
+  readonly policy: SourcePolicy;
 }
 
 /**
@@ -85,6 +88,7 @@ export class SourceService {
 
   async create(actor: Principal, input: SourceInput): Promise<Source> {
     this.#assertCanEdit(actor);
+    this.#assertFetchable(input.url);
     const stamp = now();
     const taken = await this.#store.db
       .selectFrom('scrape_sources')
@@ -117,6 +121,7 @@ export class SourceService {
 
   async update(actor: Principal, id: number, patch: SourcePatch): Promise<Source> {
     this.#assertCanEdit(actor);
+    if (patch.url !== undefined) this.#assertFetchable(patch.url);
     const before = toSource(await this.row(id));
     const interval = patch.interval_seconds !== undefined ? patch.interval_seconds : before.interval_seconds;
     const enabled = patch.enabled ?? before.enabled;
@@ -147,5 +152,14 @@ export class SourceService {
 
   #assertCanEdit(actor: Principal): void {
     if (this.#options.authRequired) requireRole(actor, 'admin');
+  }
+
+  /** A URL the server would refuse to fetch is refused when it is saved, with the reason. */
+  #assertFetchable(url: string): void {
+    const refusal = this.#options.policy.refusal(url);
+    if (refusal === undefined) return;
+    throw new AppError(ErrorCode.invalidMessage, `invalid url: ${refusal}`, {
+      fields: [{ path: 'url', message: refusal }],
+    });
   }
 }
