@@ -1,13 +1,18 @@
-export type RateVerdict = 'ok' | 'limited' | 'flood';
+export type RateVerdict = 'ok' | 'limited' | 'dropped' | 'flood';
+
+/** How often a client that goes on exceeding its rate is told so: at most once a second. */
+const NOTICE_INTERVAL_MS = 1000;
 
 /**
- * A token bucket for one connection's inbound messages. An excess is refused ('limited'); when the
- * client goes on sending past a second burst's worth of refusals, it is a flood ('flood').
+ * A token bucket for one connection's inbound messages. An excess is refused: 'limited' when the
+ * client is to be told (the first refusal, then at most one a second), else 'dropped'. When the client
+ * goes on sending past a second burst's worth of refusals, it is a flood ('flood').
  */
 export class RateLimiter {
   #tokens: number;
   #last: number;
   #refused = 0;
+  #toldAt = -Infinity;
 
   constructor(
     private readonly perSecond: number,
@@ -26,6 +31,9 @@ export class RateLimiter {
       return 'ok';
     }
     this.#refused++;
-    return this.#refused > this.burst ? 'flood' : 'limited';
+    if (this.#refused > this.burst) return 'flood';
+    if (now - this.#toldAt < NOTICE_INTERVAL_MS) return 'dropped';
+    this.#toldAt = now;
+    return 'limited';
   }
 }

@@ -1,16 +1,16 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CloseCode } from '@jobstream/protocol';
+import { CloseCode, ErrorCode } from '@jobstream/protocol';
 import type { Hub } from '../hub/hub.js';
-import { toAppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Authorizer, Principal } from './authorizer.js';
-import { Connection, type GoingAway } from './connection.js';
+import type { Connection, GoingAway } from './connection.js';
 import type { FlushScheduler } from './flush-scheduler.js';
-import { RateLimiter } from './rate-limiter.js';
 import type { ConnectionRegistry } from './registry.js';
-import { WsTransport } from './ws-transport.js';
+import { guardUpgrade } from './upgrade-guard.js';
+import { startSession } from './ws-session.js';
 
 export interface GatewayLimits {
   readonly maxPayloadBytes: number;
@@ -72,44 +72,62 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
   });
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    let route: { dialect: WsDialect; params: Record<string, string> } | undefined;
-    for (const dialect of deps.dialects) {
-      const params = dialect.match(url.pathname);
-      if (params) {
-        route = { dialect, params };
-        break;
-      }
-    }
-    if (!route) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const { dialect, params } = route;
+    const { dialect, params, url } = route(request.url);
     wss.handleUpgrade(request, socket, head, (ws) => {
       ws.on('error', () => {
         // ws closes the socket itself (1009 for an oversized frame, 1002 for a protocol error).
       });
-      // Refusals happen after the upgrade, so that a browser sees the close code.
-      if (deps.registry.full) {
-        ws.close(CloseCode.tooManyConnections, 'too many connections');
-        return;
+      // The socket is upgraded: from here on a failure is a close code, never an HTTP answer.
+      admit(ws, request, url, dialect, params).catch((error: unknown) => {
+        deps.logger.error({ err: error, endpoint: dialect.name }, 'WebSocket session failed to start');
+        ws.close(CloseCode.internal, 'internal error');
+      });
+    });
+  };
+
+  /**
+   * The dialect serving a request target. The target is the client's: anything that fails to parse it
+   * (a bad percent-escape, an absolute-form target with a bad host) is a malformed request, 400.
+   */
+  const route = (target: string | undefined) => {
+    try {
+      const url = new URL(target ?? '/', 'http://localhost');
+      for (const dialect of deps.dialects) {
+        const params = dialect.match(url.pathname);
+        if (params) return { dialect, params, url };
       }
-      const pending = startSession(ws, dialect);
-      deps.authorizer.authenticate({ headers: request.headers, url: request.url }).then(
-        (principal) => {
-          if (ws.readyState !== ws.OPEN) return;
-          const context = { principal, request, url, params };
-          pending.open((connection) => {
-            connection.expireAt(principal.expiresAt);
-            return dialect.open({ ...context, connection, ...shared });
-          });
-        },
-        (error: unknown) => {
-          const appError = toAppError(error);
-          ws.close(appError.closeCode ?? CloseCode.authFailed, appError.message.slice(0, 120));
-        },
-      );
+    } catch (error) {
+      throw new AppError(ErrorCode.invalidMessage, 'malformed request target', { cause: error });
+    }
+    throw new AppError(ErrorCode.notFound, 'no WebSocket endpoint at this path');
+  };
+
+  /** Authenticates an upgraded socket and opens its session. Refusals are close codes a browser sees. */
+  const admit = async (
+    ws: WebSocket,
+    request: IncomingMessage,
+    url: URL,
+    dialect: WsDialect,
+    params: Record<string, string>,
+  ): Promise<void> => {
+    if (deps.registry.full) {
+      ws.close(CloseCode.tooManyConnections, 'too many connections');
+      return;
+    }
+    const pending = startSession(ws, dialect, deps);
+    let principal: Principal;
+    try {
+      principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
+    } catch (error) {
+      const appError = toAppError(error);
+      ws.close(appError.closeCode ?? CloseCode.authFailed, appError.message.slice(0, 120));
+      return;
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    const context = { principal, request, url, params };
+    pending.open((connection) => {
+      connection.expireAt(principal.expiresAt);
+      return dialect.open({ ...context, connection, ...shared });
     });
   };
 
@@ -119,75 +137,11 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
     heartbeatMs: deps.limits.heartbeatMs,
   };
 
-  /**
-   * Wires a socket to a connection at once, so that nothing the client sends while it is being
-   * authenticated is lost: messages wait (bounded by the rate limit) until the dialect's session opens.
-   */
-  const startSession = (ws: WebSocket, dialect: WsDialect) => {
-    const { limits } = deps;
-    const endpoint = dialect.name;
-    const connection = new Connection(new WsTransport(ws), deps.scheduler, deps.hub, {
-      endpoint,
-      sendBufferBytes: limits.sendBufferBytes,
-      goingAway: dialect.goingAway,
-    });
-    const limiter = new RateLimiter(limits.rateLimitPerSec, limits.rateLimitBurst);
-    let session: DialectSession | undefined;
-    let early: string[] | undefined = [];
-    let limitedEarly = false;
-    const handle = (text: string): void => {
-      try {
-        session?.message(text);
-      } catch (error) {
-        deps.logger.error({ err: error, endpoint }, 'dialect message handler threw');
-      }
-    };
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
-      connection.lastSeen = Date.now();
-      const verdict = limiter.take();
-      if (verdict === 'flood') {
-        connection.close(CloseCode.policy, 'message rate exceeded', false);
-        return;
-      }
-      if (verdict === 'limited') {
-        if (session) session.rateLimited();
-        else limitedEarly = true;
-        return;
-      }
-      const text = Array.isArray(data)
-        ? Buffer.concat(data).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
-      if (early) early.push(text);
-      else handle(text);
-    });
-    ws.on('pong', () => {
-      connection.lastSeen = Date.now();
-    });
-    ws.on('close', () => connection.dispose());
-    return {
-      open(create: (connection: Connection) => DialectSession): void {
-        try {
-          session = create(connection);
-        } catch (error) {
-          deps.logger.error({ err: error, endpoint }, 'dialect failed to open');
-          connection.close(CloseCode.internal, 'internal error');
-          return;
-        }
-        const opened = session;
-        if (!connection.open) return; // the dialect refused it while opening
-        deps.registry.add(connection, () => opened.heartbeat());
-        const queued = early ?? [];
-        early = undefined;
-        for (const text of queued) handle(text);
-        if (limitedEarly) opened.rateLimited();
-      },
-    };
-  };
-
-  server.on('upgrade', onUpgrade);
+  const guarded = guardUpgrade(onUpgrade, deps.logger);
+  server.on('upgrade', guarded);
   return {
     close: () => {
-      server.off('upgrade', onUpgrade);
+      server.off('upgrade', guarded);
       wss.close();
     },
   };
