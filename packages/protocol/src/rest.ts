@@ -9,16 +9,31 @@ const isoDate = z.iso.datetime({ offset: true });
 export const Role = z.enum(['job_seeker', 'recruiter', 'admin']);
 export type Role = z.infer<typeof Role>;
 
-export const PostingInput = z.strictObject({
-  company: text(200),
-  job_title: text(200),
-  job_description: z.string().max(50_000).default(''),
-  job_url: z.url().max(2000).nullable().optional(),
-  location: z.string().trim().max(200).nullable().optional(),
-  source: text(100).default('manual'),
-  skills_required: skills.default([]),
-  is_active: z.boolean().default(true),
-});
+const salary = z.number().min(0).max(1e9).nullable();
+const salaryRange = (v: { salary_min?: number | null; salary_max?: number | null }) =>
+  v.salary_min == null || v.salary_max == null || v.salary_min <= v.salary_max;
+const salaryRangeIssue = { message: 'salary_min is above salary_max', path: ['salary_min'] };
+
+/**
+ * `POST /api/v1/jobs`. Fields it does not know are ignored (and named in the answer's `warnings`), as
+ * the original API's clients send more than its documents show; a known field of the wrong type or
+ * value is refused.
+ */
+export const PostingInput = z
+  .object({
+    company: text(200),
+    job_title: text(200),
+    job_description: z.string().max(50_000).default(''),
+    job_url: z.url().max(2000).nullable().optional(),
+    location: z.string().trim().max(200).nullable().optional(),
+    source: text(100).default('manual'),
+    skills_required: skills.default([]),
+    is_active: z.boolean().default(true),
+    salary_min: salary.optional(),
+    salary_max: salary.optional(),
+    notes: z.string().max(5000).nullable().optional(),
+  })
+  .refine(salaryRange, salaryRangeIssue);
 export type PostingInput = z.infer<typeof PostingInput>;
 
 export const PostingPatch = z
@@ -31,8 +46,12 @@ export const PostingPatch = z
     source: text(100),
     skills_required: skills,
     is_active: z.boolean(),
+    salary_min: salary,
+    salary_max: salary,
+    notes: z.string().max(5000).nullable(),
   })
   .partial()
+  .refine(salaryRange, salaryRangeIssue)
   .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
 export type PostingPatch = z.infer<typeof PostingPatch>;
 
@@ -58,6 +77,9 @@ export interface Posting {
   source: string;
   skills_required: string[];
   is_active: boolean;
+  salary_min: number | null;
+  salary_max: number | null;
+  notes: string | null;
   posted_by: string | null;
   created_at: string;
   updated_at: string;

@@ -31,6 +31,9 @@ export function toPosting(row: PostingRow): Posting {
     source: row.source,
     skills_required: parseJsonArray(row.skills_required),
     is_active: row.is_active === 1,
+    salary_min: row.salary_min,
+    salary_max: row.salary_max,
+    notes: row.notes,
     posted_by: row.posted_by,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -46,6 +49,9 @@ const editable = [
   'source',
   'skills_required',
   'is_active',
+  'salary_min',
+  'salary_max',
+  'notes',
 ] as const;
 
 /** Job postings: every change commits with its `posting.*` event on the `postings` topic. */
@@ -119,6 +125,9 @@ export class PostingService {
         source_id: sourceId,
         skills_required: JSON.stringify(input.skills_required),
         is_active: input.is_active ? 1 : 0,
+        salary_min: input.salary_min ?? null,
+        salary_max: input.salary_max ?? null,
+        notes: input.notes ?? null,
         posted_by: postedBy,
         created_at: stamp,
         updated_at: stamp,

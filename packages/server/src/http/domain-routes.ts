@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import {
   ApplicationInput,
@@ -30,6 +30,19 @@ export interface DomainServices {
   readonly notifications: NotificationService;
 }
 
+const postingFields = new Set(Object.keys(PostingInput.shape));
+/** The fields of a posting body that PostingInput does not know (validation strips them). */
+const unknownFields = new WeakMap<object, string[]>();
+
+function noteUnknownFields(request: FastifyRequest, _reply: unknown, done: () => void): void {
+  const body = request.body;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const unknown = Object.keys(body).filter((key) => !postingFields.has(key));
+    if (unknown.length > 0) unknownFields.set(request.raw, unknown.slice(0, 50));
+  }
+  done();
+}
+
 /** The REST API of the domain. Bodies are validated at the edge by the zod schemas of packages/protocol. */
 export function registerDomainRoutes(root: FastifyInstance, services: DomainServices): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
@@ -41,8 +54,14 @@ export function registerDomainRoutes(root: FastifyInstance, services: DomainServ
   app.get('/api/v1/jobs/:id', { schema: { tags: ['postings'], params: IdParam } }, (req) =>
     postings.get(req.params.id),
   );
-  app.post('/api/v1/jobs', { schema: { tags: ['postings'], body: PostingInput } }, async (req, reply) =>
-    reply.status(201).send(await postings.create(req.principal, req.body)),
+  app.post(
+    '/api/v1/jobs',
+    { schema: { tags: ['postings'], body: PostingInput }, preValidation: noteUnknownFields },
+    async (req, reply) => {
+      const posting = await postings.create(req.principal, req.body);
+      const warnings = unknownFields.get(req.raw)?.map((field) => `ignored unknown field "${field}"`);
+      return reply.status(201).send(warnings ? { ...posting, warnings } : posting);
+    },
   );
   app.patch(
     '/api/v1/jobs/:id',
