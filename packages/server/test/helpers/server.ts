@@ -17,6 +17,12 @@ export interface TestServer {
   readonly config: Config;
 }
 
+/**
+ * Tests sign many users up and in from one address; the per-address limits on login and register are
+ * tested on their own (auth-rate-limit.test.ts), which sets them.
+ */
+const unlimitedSignIns = { LOGIN_RATE_LIMIT_PER_MIN: '0', REGISTER_RATE_LIMIT_PER_MIN: '0' };
+
 /** A real Jobstream on an ephemeral loopback port, closed when the test ends. */
 export async function startServer(
   t: TestContext,
@@ -28,6 +34,7 @@ export async function startServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     DATABASE_URL: testDatabaseUrl(t),
+    ...unlimitedSignIns,
     ...env,
   });
   const server = await createJobstream(config, createLogger(config.logLevel), options);
@@ -64,6 +71,7 @@ export async function spawnServer(
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: testDatabaseUrl(t),
+      ...unlimitedSignIns,
       ...env,
       LOG_LEVEL: 'info',
     },
