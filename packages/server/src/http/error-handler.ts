@@ -1,5 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { ErrorCode } from '@jobstream/protocol';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorCode, type ErrorCodeValue } from '@jobstream/protocol';
 import { AppError, describeFields, toAppError } from '../errors.js';
 
 /** The body of every HTTP error: `{error: {code, message, fields?}}`. */
@@ -27,9 +29,56 @@ export function installErrorHandler(app: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's `frameworkErrors` option: what the router refuses before any route or hook runs (a bad
+ * percent-escape in the path, a path parameter over `maxParamLength`) answers in the documented shape.
+ */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const appError =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new AppError(ErrorCode.invalidMessage, 'the path is not valid: it holds a bad percent-escape')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AppError(ErrorCode.invalidMessage, 'a path parameter is too long')
+        : (fromFastify(error) ?? toAppError(error));
+  void reply.status(appError.httpStatus).send(errorBody(appError));
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: a request Node's HTTP parser cannot read (a bad request line,
+ * a header with forbidden characters, headers over the size limit) is answered in the documented shape
+ * too, and the socket closed.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const appError =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new AppError(ErrorCode.payloadTooLarge, 'request headers too large')
+      : new AppError(ErrorCode.invalidMessage, 'malformed HTTP request');
+  const body = JSON.stringify(errorBody(appError));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${appError.httpStatus} ${STATUS_CODES[appError.httpStatus] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+/** The code of a 4xx that Fastify or a plugin raised with only a status; anything else is a 400. */
+const codeOfStatus: Partial<Record<number, ErrorCodeValue>> = {
+  401: ErrorCode.unauthorized,
+  403: ErrorCode.forbidden,
+  404: ErrorCode.notFound,
+  409: ErrorCode.conflict,
+  413: ErrorCode.payloadTooLarge,
+  429: ErrorCode.rateLimited,
+};
+
 /** Fastify's own errors (bad JSON, body too large…) carry a status code; keep their meaning. */
 function fromFastify(error: FastifyError | AppError): AppError | undefined {
   if (error instanceof AppError) return error;
+  // Something threw a non-object (`throw undefined`): an internal error, not a crash in this handler.
+  if (typeof error !== 'object' || error === null) return undefined;
   if (Array.isArray(error.validation) && error.validation.length > 0) {
     // Schema validation at the edge (zod, through the type provider): name each field.
     const fields = error.validation.map((v) => ({
@@ -51,7 +100,7 @@ function fromFastify(error: FastifyError | AppError): AppError | undefined {
     return new AppError(ErrorCode.invalidJson, 'request body is not valid JSON');
   }
   if (status !== undefined && status >= 400 && status < 500) {
-    return new AppError(ErrorCode.invalidMessage, error.message);
+    return new AppError(codeOfStatus[status] ?? ErrorCode.invalidMessage, error.message);
   }
   return undefined;
 }

@@ -8,6 +8,7 @@ import type {
   PublishInput,
   PublishOutcome,
 } from './broker.js';
+import { encodeData } from './encode-data.js';
 import { IdempotencyCache } from './idempotency-cache.js';
 
 interface TopicState {
@@ -48,6 +49,11 @@ export class MemoryBroker implements Broker {
     if (input.idempotencyKey !== undefined) {
       const first = this.#idempotency.get(input.idempotencyKey);
       if (first) return Promise.resolve({ ...first, duplicate: true });
+    }
+    try {
+      encodeData(input.data); // refused before it takes a seq, never after it is in history
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const state = this.#state(input.topic);
     const seq = ++state.seq;

@@ -10,6 +10,7 @@ import type {
   PublishInput,
   PublishOutcome,
 } from './broker.js';
+import { encodeData } from './encode-data.js';
 
 export interface RedisBrokerOptions {
   /** redis:// or rediss:// URL. */
@@ -265,8 +266,8 @@ export class RedisBroker implements Broker {
       ...keys,
       JSON.stringify(input.topic),
       JSON.stringify(input.type),
-      // undefined is no JSON: it becomes null, as it would over the wire.
-      JSON.stringify(input.data) ?? 'null',
+      // Refused here (400) when it cannot be encoded: before the script takes a seq.
+      encodeData(input.data),
       this.#channel(input.topic),
       newEpoch(),
       this.#limits.maxEvents,
