@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { parseCookie } from 'cookie';
 
 /** The name of the login session cookie; it holds an access token. */
 export const SESSION_COOKIE = 'jobstream_session';
@@ -27,21 +28,10 @@ function queryToken(url: string | undefined): string | undefined {
   }
 }
 
-/** One cookie's value from a `Cookie` header (`a=1; b=2`), URL-decoded. */
+/** One cookie's value from a `Cookie` header (`a=1; b=2`), URL-decoded; empty counts as absent. */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
   if (header === undefined) return undefined;
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0 || pair.slice(0, eq).trim() !== name) continue;
-    let value = pair.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
-    try {
-      return decodeURIComponent(value) || undefined;
-    } catch {
-      return value || undefined;
-    }
-  }
-  return undefined;
+  return parseCookie(header)[name] || undefined;
 }
 
 /** The token of an `Authorization: Bearer <token>` header; the scheme is case-insensitive (RFC 9110). */
