@@ -15,7 +15,11 @@ export const EventType = z
   .string()
   .regex(/^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*$/, 'an event type is a dotted lowercase name');
 
-/** A type filter entry: an exact event type, or a prefix ending in `.` (`work.`). */
+/**
+ * A type filter entry: an exact event type, or a prefix ending in `.` (`work.`). At most 100
+ * characters, far longer than any event type: a subscription keeps its filters for its whole life.
+ */
 export const TypeFilter = z
   .string()
+  .max(100)
   .regex(/^[a-z][a-z0-9_.]*$/, 'a type filter is an event type or a prefix ending in "."');

@@ -30,6 +30,11 @@ export class RateLimiter {
       this.#refused = 0;
       return 'ok';
     }
+    return this.refuse(now);
+  }
+
+  /** A message refused for another reason (too many already waiting): told and counted as an excess. */
+  refuse(now = performance.now()): Exclude<RateVerdict, 'ok'> {
     this.#refused++;
     if (this.#refused > this.burst) return 'flood';
     if (now - this.#toldAt < NOTICE_INTERVAL_MS) return 'dropped';

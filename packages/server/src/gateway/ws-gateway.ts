@@ -37,6 +37,11 @@ export interface DialectContext {
   readonly url: URL;
   /** Path parameters captured by the dialect's route. */
   readonly params: Readonly<Record<string, string>>;
+  /**
+   * Reports a message the session could not take (too many waiting behind a reply in progress): it
+   * counts as over the rate limit, so the client is told (`rateLimited`, at most once a second).
+   */
+  readonly refused: () => void;
   readonly hub: Hub;
   readonly authorizer: Authorizer;
   readonly heartbeatMs: number;
@@ -127,7 +132,7 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
     const context = { principal, request, url, params };
     pending.open((connection) => {
       connection.expireAt(principal.expiresAt);
-      return dialect.open({ ...context, connection, ...shared });
+      return dialect.open({ ...context, connection, refused: pending.refused, ...shared });
     });
   };
 

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { Connection } from './connection.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import { HeldMessages } from './held-messages.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type RateVerdict } from './rate-limiter.js';
 import type { ConnectionRegistry } from './registry.js';
 import type { DialectSession, GatewayLimits, WsDialect } from './ws-gateway.js';
 import { WsTransport } from './ws-transport.js';
@@ -21,6 +21,8 @@ export interface SessionDeps {
 /** A socket whose client is being authenticated; `open` hands it to its dialect's session. */
 export interface PendingSession {
   open(create: (connection: Connection) => DialectSession): void;
+  /** The session could not take a message (too many waiting): it counts as over the rate limit. */
+  readonly refused: () => void;
 }
 
 /**
@@ -49,29 +51,29 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
       deps.logger.error({ err: error, endpoint }, 'dialect message handler threw');
     }
   };
-  const limited = (): void => {
-    if (session) session.rateLimited();
-    else limitedEarly = true;
+  /** A message refused: over the rate, or too many waiting. The client is told at most once a second. */
+  const refused = (verdict: Exclude<RateVerdict, 'ok'>): void => {
+    if (verdict === 'limited') {
+      if (session) session.rateLimited();
+      else limitedEarly = true;
+    } else if (verdict === 'flood' && !flooded) {
+      // The rate_limited error the protocol promises goes out before the 1008: a turn for dialects
+      // that answer in order (behind their welcome, say), then what is queued is flushed by the close.
+      flooded = true;
+      setImmediate(() => connection.close(CloseCode.policy, 'message rate exceeded'));
+    }
   };
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
     connection.lastSeen = Date.now();
     if (flooded) return;
     const verdict = limiter.take();
-    if (verdict === 'flood') {
-      // The rate_limited error the protocol promises goes out before the 1008: a turn for dialects
-      // that answer in order (behind their welcome, say), then what is queued is flushed by the close.
-      flooded = true;
-      setImmediate(() => connection.close(CloseCode.policy, 'message rate exceeded'));
-      return;
-    }
-    if (verdict === 'limited') return limited();
-    if (verdict === 'dropped') return;
+    if (verdict !== 'ok') return refused(verdict);
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
       : Buffer.from(data as ArrayBuffer).toString('utf8');
     if (!early) handle(text);
     else if (held.hold(text)) early.push(text);
-    else limited();
+    else refused(limiter.refuse());
   });
   ws.on('pong', () => {
     connection.lastSeen = Date.now();
@@ -94,5 +96,6 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
       for (const text of queued) handle(text);
       if (limitedEarly) opened.rateLimited();
     },
+    refused: () => refused(limiter.refuse()),
   };
 }

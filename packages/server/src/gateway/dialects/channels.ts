@@ -1,6 +1,8 @@
 import { CloseCode, ErrorCode, topics } from '@jobstream/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import type { HubEvent } from '../../hub/hub-event.js';
+import { parseClientJson, TOO_DEEP } from '../client-json.js';
+import { HeldMessages } from '../held-messages.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
@@ -47,6 +49,8 @@ class ChannelsSession implements DialectSession {
   #counted = false;
   /** Set-up, then each client message in turn: replies keep the order of the requests. */
   #queue: Promise<void>;
+  /** What waits in `#queue`, bounded. */
+  readonly #held = new HeldMessages();
 
   constructor(ctx: DialectContext) {
     this.#ctx = ctx;
@@ -59,7 +63,11 @@ class ChannelsSession implements DialectSession {
   }
 
   message(text: string): void {
-    this.#queue = this.#queue.then(() => this.#handle(text)).catch((error: unknown) => this.#failed(error));
+    if (!this.#held.hold(text)) return this.#ctx.refused();
+    this.#queue = this.#queue
+      .then(() => this.#handle(text))
+      .catch((error: unknown) => this.#failed(error))
+      .then(() => this.#held.release(text));
   }
 
   rateLimited(): void {
@@ -102,8 +110,9 @@ class ChannelsSession implements DialectSession {
       if (!(await authorizer.canRead(principal, topic))) continue;
       starts.push((await connection.subscribe(topic, this.#sink, {})).start);
     }
-    const errors: string[] = [];
-    for (const name of parseChannelList(url.searchParams.get('channels'))) {
+    const names = parseChannelList(url.searchParams.get('channels'));
+    const errors = names.length > MAX_CHANNEL_NAMES ? [tooManyChannels] : [];
+    for (const name of names.slice(0, MAX_CHANNEL_NAMES)) {
       const channel = ChannelName.safeParse(name);
       if (!channel.success) errors.push(unknownChannel(name));
       else {
@@ -128,13 +137,12 @@ class ChannelsSession implements DialectSession {
 
   async #handle(text: string): Promise<void> {
     if (!this.#ctx.connection.open) return;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      this.#error('Invalid JSON');
+    const json = parseClientJson(text);
+    if (!json.ok) {
+      this.#error(json.reason === 'too_deep' ? `Invalid message: ${TOO_DEEP}` : 'Invalid JSON');
       return;
     }
+    const raw = json.value;
     const parsed = ChannelsClientMessage.safeParse(raw);
     if (!parsed.success) {
       this.#error(describeInvalid(raw));
@@ -234,6 +242,13 @@ class ChannelsSession implements DialectSession {
     );
   }
 }
+
+/**
+ * Most names `?channels=` may list: the seven channels with room for typos. Each unknown name gets its
+ * own `system.error`, so the rest are not looked at (one error says so).
+ */
+export const MAX_CHANNEL_NAMES = 32;
+const tooManyChannels = `Too many channels: at most ${MAX_CHANNEL_NAMES} names in ?channels=; the rest were ignored`;
 
 /** `channels=jobs, applications,,jobs` → ["jobs", "applications"]: trimmed, lowercased, deduplicated. */
 function parseChannelList(param: string | null): string[] {

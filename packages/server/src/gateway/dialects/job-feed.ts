@@ -1,6 +1,8 @@
 import { CloseCode, ErrorCode, topics } from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { version } from '../../version.js';
+import { parseClientJson, TOO_DEEP } from '../client-json.js';
+import { HeldMessages } from '../held-messages.js';
 import { pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
@@ -37,6 +39,8 @@ class JobFeedSession implements DialectSession {
   /** The event types this connection wants; null for all of them. */
   #filter: ReadonlySet<string> | null = null;
   #queue: Promise<void>;
+  /** What waits in `#queue`, bounded. */
+  readonly #held = new HeldMessages();
 
   constructor(ctx: DialectContext) {
     this.#ctx = ctx;
@@ -51,16 +55,18 @@ class JobFeedSession implements DialectSession {
     const refusal = this.#limit.take();
     if (refusal) {
       const message = rateLimitMessage(refusal);
-      this.#then(() =>
-        this.#error(message, ErrorCode.rateLimited, { retry_after_seconds: refusal.retryAfterSeconds }),
-      );
+      const answer = () =>
+        this.#error(message, ErrorCode.rateLimited, { retry_after_seconds: refusal.retryAfterSeconds });
+      // In turn after the replies before it; at once (out of turn) when too much is waiting already.
+      if (!this.#then(answer, '')) answer();
       return;
     }
-    this.#then(() => this.#handle(text));
+    if (!this.#then(() => this.#handle(text), text)) this.#ctx.refused();
   }
 
   rateLimited(): void {
-    this.#then(() => this.#error(rateLimitMessage(null), ErrorCode.rateLimited));
+    const answer = () => this.#error(rateLimitMessage(null), ErrorCode.rateLimited);
+    if (!this.#then(answer, '')) answer();
   }
 
   heartbeat(): void {
@@ -70,18 +76,24 @@ class JobFeedSession implements DialectSession {
     this.#ctx.connection.send(heartbeatFrame(), false);
   }
 
-  #then(task: () => void | Promise<void>): void {
-    this.#queue = this.#queue.then(task).catch((error: unknown) => this.#fail(error));
+  /** Queues `task` (for a message of `text`) after the others; false when too much is waiting. */
+  #then(task: () => void | Promise<void>, text: string): boolean {
+    if (!this.#held.hold(text)) return false;
+    this.#queue = this.#queue
+      .then(task)
+      .catch((error: unknown) => this.#fail(error))
+      .then(() => this.#held.release(text));
+    return true;
   }
 
   async #handle(text: string): Promise<void> {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      this.#error('Invalid JSON', ErrorCode.invalidJson);
+    const json = parseClientJson(text);
+    if (!json.ok) {
+      if (json.reason === 'too_deep') this.#error(`Message ${TOO_DEEP}`, ErrorCode.invalidMessage);
+      else this.#error('Invalid JSON', ErrorCode.invalidJson);
       return;
     }
+    const raw = json.value;
     const parsed = JobFeedClientMessage.safeParse(raw);
     if (!parsed.success) {
       this.#error(describeInvalid(raw), ErrorCode.invalidMessage);

@@ -4,6 +4,7 @@ import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Authorizer, Principal } from '../authorizer.js';
+import { parseClientJson, TOO_DEEP } from '../client-json.js';
 import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { nativeGoingAway } from './going-away.js';
@@ -35,6 +36,8 @@ class NativeSession implements DialectSession {
   readonly #authorizer: Authorizer;
   /** Who the connection is; a `refresh` may extend it (same user only). */
   #principal: Principal;
+  /** Subscribes still waiting for the hub: they count against MAX_SUBSCRIPTIONS too. */
+  #subscribing = 0;
 
   constructor(ctx: DialectContext) {
     this.#connection = ctx.connection;
@@ -51,13 +54,13 @@ class NativeSession implements DialectSession {
   }
 
   message(text: string): void {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      this.#error(ErrorCode.invalidJson, 'message is not valid JSON');
+    const json = parseClientJson(text);
+    if (!json.ok) {
+      if (json.reason === 'too_deep') this.#error(ErrorCode.invalidMessage, `a message ${TOO_DEEP}`);
+      else this.#error(ErrorCode.invalidJson, 'message is not valid JSON');
       return;
     }
+    const raw = json.value;
     const parsed = ClientMessage.safeParse(raw);
     if (!parsed.success) {
       this.#error(ErrorCode.invalidMessage, describeInvalid(raw, parsed.error.issues));
@@ -66,10 +69,13 @@ class NativeSession implements DialectSession {
     const msg = parsed.data;
     switch (msg.type) {
       case 'subscribe':
-        this.#subscribe(msg).catch((error: unknown) => {
-          const appError = toAppError(error);
-          this.#error(appError.code, appError.message, msg.topic);
-        });
+        this.#subscribing++;
+        this.#subscribe(msg)
+          .catch((error: unknown) => {
+            const appError = toAppError(error);
+            this.#error(appError.code, appError.message, msg.topic);
+          })
+          .finally(() => this.#subscribing--);
         return;
       case 'unsubscribe':
         this.#connection.unsubscribe(msg.topic);
@@ -103,8 +109,9 @@ class NativeSession implements DialectSession {
     const connection = this.#connection;
     const authorizer = this.#authorizer;
     const principal = this.#principal;
-    const isNew = !connection.has(msg.topic);
-    if (isNew && connection.subscriptionCount >= MAX_SUBSCRIPTIONS) {
+    // Counting those in flight (this one among them) keeps a pipelined burst of subscribes under the cap.
+    const taken = connection.subscriptionCount + this.#subscribing - 1;
+    if ((!connection.has(msg.topic) && taken >= MAX_SUBSCRIPTIONS) || this.#subscribing > MAX_SUBSCRIPTIONS) {
       throw new AppError(
         ErrorCode.tooManySubscriptions,
         `at most ${MAX_SUBSCRIPTIONS} topics per connection`,

@@ -1,4 +1,11 @@
 /**
+ * Most notification types one connection may name, subscribed and unsubscribed together. A client may
+ * name any string (a notification's own `notification_type` is free), so without a bound a client
+ * could grow its filter forever; a hundred is many times the types this endpoint sends.
+ */
+export const MAX_NOTIFICATION_TYPES = 100;
+
+/**
  * Which notification types one connection wants. It starts out wanting everything it may see;
  * `subscribe` narrows it to the types named (and widens it on later calls), `unsubscribe` drops types.
  * The original only joined extra groups; here the choice really filters what is delivered.
@@ -8,19 +15,25 @@ export class NotificationTypeFilter {
   #included: Set<string> | null = null;
   readonly #excluded = new Set<string>();
 
-  subscribe(types: readonly string[]): void {
+  /** Adds `types`; false, and nothing changed, when that would name more than MAX_NOTIFICATION_TYPES. */
+  subscribe(types: readonly string[]): boolean {
+    if (!this.#fits(types)) return false;
     this.#included ??= new Set();
     for (const type of types) {
       this.#included.add(type);
       this.#excluded.delete(type);
     }
+    return true;
   }
 
-  unsubscribe(types: readonly string[]): void {
+  /** Drops `types`; false, and nothing changed, when that would name more than MAX_NOTIFICATION_TYPES. */
+  unsubscribe(types: readonly string[]): boolean {
+    if (!this.#fits(types)) return false;
     for (const type of types) {
       this.#included?.delete(type);
       this.#excluded.add(type);
     }
+    return true;
   }
 
   /**
@@ -30,5 +43,12 @@ export class NotificationTypeFilter {
   wants(keys: readonly string[]): boolean {
     if (keys.some((key) => this.#excluded.has(key))) return false;
     return this.#included === null || keys.some((key) => this.#included?.has(key) === true);
+  }
+
+  /** Whether naming `types` keeps the filter within its bound (a type is in one of the two sets at most). */
+  #fits(types: readonly string[]): boolean {
+    const named = (this.#included?.size ?? 0) + this.#excluded.size;
+    const fresh = new Set(types.filter((t) => this.#included?.has(t) !== true && !this.#excluded.has(t)));
+    return named + fresh.size <= MAX_NOTIFICATION_TYPES;
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseClientJson, TOO_DEEP } from '../client-json.js';
 
 /**
  * The client messages of `/ws/notifications/` (spec/notifications.md), validated once at the edge.
@@ -42,12 +43,12 @@ export type ParsedNotificationsMessage =
  * type to `ping`); the error sentences are the ones the document lists.
  */
 export function parseNotificationsMessage(text: string): ParsedNotificationsMessage {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { ok: false, error: 'Invalid JSON format' };
+  const json = parseClientJson(text);
+  if (!json.ok) {
+    const error = json.reason === 'too_deep' ? `Invalid message format: ${TOO_DEEP}` : 'Invalid JSON format';
+    return { ok: false, error };
   }
+  const raw = json.value;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, error: 'Invalid message format: expected a JSON object' };
   }

@@ -3,7 +3,8 @@ import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { daphneGoingAway } from './going-away.js';
-import { NotificationTypeFilter } from './notifications-filter.js';
+import { HeldMessages } from '../held-messages.js';
+import { MAX_NOTIFICATION_TYPES, NotificationTypeFilter } from './notifications-filter.js';
 import { parseNotificationsMessage, type NotificationsClientMessage } from './notifications-messages.js';
 import { originAllowed, type AllowedOrigins } from './notifications-origin.js';
 import {
@@ -43,6 +44,8 @@ const routes: Readonly<Record<string, Route>> = {
   [EventTypes.systemNotification]: { wireType: 'notification', encoder: notificationFrame },
 };
 
+const tooManyTypes = `Too many notification types: at most ${MAX_NOTIFICATION_TYPES} per connection, subscribed and unsubscribed together`;
+
 /** The original's groups as topics, each with the only event types this endpoint renders from it. */
 function topicsFor(userId: string, role: string | null): { topic: string; types: string[] }[] {
   const own = [
@@ -81,6 +84,9 @@ class NotificationsSession implements DialectSession {
   readonly #filter = new NotificationTypeFilter();
   /** Client messages that arrive before `connection_established` is sent, answered after it. */
   #early: string[] | undefined = [];
+  readonly #held = new HeldMessages();
+  /** Some early message was dropped (too many waiting): the client hears so after the welcome. */
+  #limitedEarly = false;
 
   constructor(ctx: DialectContext, allowedOrigins: AllowedOrigins) {
     this.#ctx = ctx;
@@ -127,6 +133,7 @@ class NotificationsSession implements DialectSession {
     const early = this.#early ?? [];
     this.#early = undefined;
     for (const text of early) this.message(text);
+    if (this.#limitedEarly) this.rateLimited();
   }
 
   #deliver(hubEvent: HubEvent, userId: string): void {
@@ -148,7 +155,8 @@ class NotificationsSession implements DialectSession {
 
   message(text: string): void {
     if (this.#early) {
-      this.#early.push(text);
+      if (this.#held.hold(text)) this.#early.push(text);
+      else this.#limitedEarly = true;
       return;
     }
     const parsed = parseNotificationsMessage(text);
@@ -168,7 +176,7 @@ class NotificationsSession implements DialectSession {
         return;
       }
       case 'subscribe':
-        this.#filter.subscribe(msg.notification_types);
+        if (!this.#filter.subscribe(msg.notification_types)) return this.#error(tooManyTypes);
         connection.send(
           jsonFrame({
             type: 'subscription_confirmed',
@@ -178,7 +186,7 @@ class NotificationsSession implements DialectSession {
         );
         return;
       case 'unsubscribe':
-        this.#filter.unsubscribe(msg.notification_types);
+        if (!this.#filter.unsubscribe(msg.notification_types)) return this.#error(tooManyTypes);
         connection.send(
           jsonFrame({
             type: 'unsubscription_confirmed',
