@@ -85,7 +85,9 @@ type UserEvent =
       `${'application' | 'interview' | 'followup' | 'analysis' | 'skill_gap' | 'recommendations'}.${string}`
     >
   | 'profile.updated'
-  | 'notification';
+  | 'notification'
+  // The user's own background work, whole (the shared `queue` shows it redacted).
+  | WorkEvent;
 
 /** The event types each topic carries (DESIGN.md's topic table). */
 export type TopicEventType<T extends string> = T extends 'postings'

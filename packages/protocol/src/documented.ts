@@ -118,9 +118,13 @@ const WORK_JOB_FIELDS = [
  * job-queue.md's `{type, job}` of a `work.*` event, or undefined for other types. `work.started` is
  * `job_started` for a job's first attempt only (the document sends it once per job): a retried attempt
  * is later progress of the same job, `job_updated`, as are `work.progress` and `work.cancelled`.
+ * A user's job shown `redacted` on the shared queue is undefined too: the document's job is the full
+ * job object, so job-queue shows the jobs REST lists for its reader (anonymous work, and the reader's
+ * own from their `user:{id}`), never a stripped copy of someone else's.
  */
 export function jobQueueJob(type: string, raw: unknown): { type: JobQueueType; job: Fields } | undefined {
   const data = record(raw);
+  if (data.redacted === true) return undefined;
   let wire: JobQueueType;
   switch (type) {
     case 'work.created':

@@ -196,6 +196,11 @@ export interface WorkJob {
   started_at: string | null;
   finished_at: string | null;
   result: unknown;
+  /**
+   * Set on the shared `queue` topic for a user's job: it is shown there without its owner, result and
+   * error message (the whole job is on `work:{id}` and the owner's `user:{id}`).
+   */
+  redacted?: true;
 }
 
 /** `GET /api/v1/queue/jobs`. */

@@ -55,7 +55,11 @@ test('a new posting is analysed for the seekers whose profiles fit, and every AP
   );
   await native.next('event', (m) => m.event === 'skill_gap.completed');
   assert.deepEqual(
-    native.events().map((e) => e.event),
+    // The seeker's topic also carries the analysis job itself (work.*), tested with the queue.
+    native
+      .events()
+      .map((e) => String(e.event))
+      .filter((type) => !type.startsWith('work.')),
     ['analysis.started', 'analysis.completed', 'skill_gap.completed'],
   );
 

@@ -174,9 +174,9 @@ for (const backend of await storeBackends()) {
       await watchR.next('event', (m) => m.event === 'notification');
       await sleep(100);
 
-      // What background work adds (analyses, recommendations) is tested with its pipelines.
+      // What background work adds (analyses, recommendations, the work itself) is tested with its pipelines.
       const written = (client: TestClient) =>
-        seen(client).filter((e) => !/ (analysis|skill_gap|recommendations)\./.test(e));
+        seen(client).filter((e) => !/ (analysis|skill_gap|recommendations|work)\./.test(e));
       assert.deepEqual(seen(watchPostings), ['postings posting.created', 'postings posting.updated']);
       assert.deepEqual(written(watchA), [
         `user:${seekerA.id} profile.updated`,

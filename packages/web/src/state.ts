@@ -59,11 +59,19 @@ function putJobs(jobs: readonly WorkJob[], incoming: readonly WorkJob[]): readon
   const byId = new Map(jobs.map((j) => [j.id, j]));
   for (const job of incoming) {
     const known = byId.get(job.id);
-    if (!known || known.updated_at <= job.updated_at) byId.set(job.id, job);
+    // The shared queue's redacted copy of a transition never hides the whole one (from REST or the
+    // owner's `user:{id}`); a later transition, redacted or not, replaces it.
+    const newer = !known || known.updated_at < job.updated_at;
+    if (newer || (known.updated_at === job.updated_at && job.redacted !== true)) byId.set(job.id, job);
   }
   return [...byId.values()]
     .sort((a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : 0))
     .slice(0, WORK_SHOWN);
+}
+
+/** Two lists of runs as one, each run in its newest whole version, most recently changed first. */
+export function mergeRuns(a: readonly WorkJob[], b: readonly WorkJob[]): readonly WorkJob[] {
+  return putJobs(a, b);
 }
 
 export function foldQueue(view: QueueView, e: TopicEvent<'queue'>, now = Date.now()): QueueView {
@@ -144,6 +152,8 @@ export interface Recommendations {
 
 export interface UserView {
   readonly activity: readonly Activity[];
+  /** The user's matching runs, whole, from their own `work.*` events (the queue shows them redacted). */
+  readonly runs: readonly WorkJob[];
   /** As the `recommendations.*` events tell them; undefined before the first. */
   readonly recommendations: Recommendations | undefined;
 }
@@ -157,7 +167,7 @@ export function newer(
   return (a.generated_at ?? '') >= (b.generated_at ?? '') ? a : b;
 }
 
-export const emptyUser: UserView = { activity: [], recommendations: undefined };
+export const emptyUser: UserView = { activity: [], runs: [], recommendations: undefined };
 
 /** An event of a `user:{id}` topic, as the wire has it (some types are not in the SDK's map yet). */
 export interface UserEvent {
@@ -236,6 +246,10 @@ export function describe(e: UserEvent): Activity | undefined {
 }
 
 export function foldUser(view: UserView, e: UserEvent): UserView {
+  if (e.type.startsWith('work.')) {
+    const job = e.data as WorkJob;
+    return job.kind === 'matching' ? { ...view, runs: putJobs(view.runs, [job]) } : view;
+  }
   const line = describe(e);
   const activity = line ? [line, ...view.activity].slice(0, LOG_SHOWN) : view.activity;
   if (e.type === 'recommendations.new' || e.type === 'recommendations.updated') {
@@ -249,7 +263,7 @@ export function foldUser(view: UserView, e: UserEvent): UserView {
         : [...listed, ...known.filter((r) => !listed.some((l) => l.job_id === r.job_id))]
             .sort((a, b) => b.score - a.score)
             .slice(0, 10);
-    return { activity, recommendations: { items, generated_at: str(data.generated_at) || e.ts } };
+    return { ...view, activity, recommendations: { items, generated_at: str(data.generated_at) || e.ts } };
   }
   return line ? { ...view, activity } : view;
 }

@@ -13,6 +13,7 @@ import {
   latestBySource,
   mergePostings,
   mergeQueue,
+  mergeRuns,
   newer,
   putPosting,
 } from '../src/state.js';
@@ -181,4 +182,27 @@ test('user events: analyses and recommendations in words; .new joins the known, 
   const loaded = { items: [rec(9, 99)], generated_at: '2026-01-01T00:00:04Z' };
   assert.equal(newer(view.recommendations, loaded), loaded);
   assert.equal(foldUser(view, { id: 'x', type: 'profile.updated', ts: '', data: {} }), view, 'not listed');
+});
+
+test("own runs: the queue's redacted copy never hides the whole one; the user's topic brings them whole", () => {
+  const at = '2026-01-01T00:00:05Z';
+  const whole = { ...work('m', 'matching', at), owner: 'me', result: { matches: 2 } };
+  const redacted = { ...work('m', 'matching', at), redacted: true as const };
+  let view = mergeQueue(emptyQueue, undefined, [whole]);
+  view = foldQueue(view, event('queue', 1, 'work.completed', redacted));
+  assert.equal(view.runs[0]?.owner, 'me', 'the same transition, redacted, loses');
+  const later = { ...redacted, updated_at: '2026-01-01T00:00:09Z' };
+  view = foldQueue(view, event('queue', 2, 'work.progress', later));
+  assert.equal(view.runs[0]?.updated_at, later.updated_at, 'a later transition wins');
+
+  const mine = foldUser(emptyUser, event('user:me', 1, 'work.created', { ...whole, status: 'queued' }));
+  assert.deepEqual(
+    mine.runs.map((r) => [r.id, r.owner]),
+    [['m', 'me']],
+  );
+  assert.equal(mine.activity.length, 0, 'work is no activity line');
+  assert.deepEqual(
+    mergeRuns([], mine.runs).map((r) => r.id),
+    ['m'],
+  );
 });

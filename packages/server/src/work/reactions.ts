@@ -1,4 +1,4 @@
-import { EventTypes } from '@jobstream/protocol';
+import { EventTypes, topics } from '@jobstream/protocol';
 import type { Logger } from '../logger.js';
 import type { Analyses } from './analysis/analyses.js';
 import type { QueueStatsPublisher } from './queue-stats.js';
@@ -31,7 +31,8 @@ export function workReactions(deps: {
       logger.error({ err: error }, `could not queue ${what}`);
     };
   return (event) => {
-    if (event.type.startsWith('work.')) queueStats.touch();
+    // One look per transition: its event goes to several topics, the queue's copy is the one counted.
+    if (event.topic === topics.queue && event.type.startsWith('work.')) queueStats.touch();
     switch (event.type) {
       case EventTypes.postingCreated: {
         const id = (event.data as { posting?: { id?: unknown } }).posting?.id;

@@ -1,7 +1,7 @@
 import type { WorkJob } from '@jobstream/protocol';
 import type { WorkJobRow, WorkKind } from '../store/schema.js';
 
-/** The canonical `work.*` event types; each goes to `queue` and to `work:{id}`. */
+/** The canonical `work.*` event types; each goes to `queue`, `work:{id}` and its owner's `user:{id}`. */
 export const WorkEvent = {
   created: 'work.created',
   started: 'work.started',
@@ -64,6 +64,17 @@ export function toWorkJob(row: WorkJobRow): WorkJob {
     finished_at: row.finished_at,
     result: parseJson(row.result),
   };
+}
+
+/**
+ * What a shared topic (`queue`) shows of a job: another user's work appears there without its owner,
+ * result or error message (REST would show none of them), and marked `redacted`, so that a reader
+ * can tell it from anonymous work. Anonymous work (owner null) is anyone's to see, so it stays whole.
+ * The whole job goes to `work:{id}` and to its owner's `user:{id}`.
+ */
+export function sharedWorkView(job: WorkJob): WorkJob {
+  if (job.owner === null) return job;
+  return { ...job, owner: null, result: null, error_message: null, redacted: true };
 }
 
 /** The row's payload, parsed. */

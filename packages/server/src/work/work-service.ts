@@ -5,7 +5,14 @@ import { AppError } from '../errors.js';
 import type { Updateable } from 'kysely';
 import type { WorkJobRow, WorkJobsTable, WorkKind, WorkStatus } from '../store/schema.js';
 import type { Store, Tx } from '../store/store.js';
-import { errorMessage, payloadOf, toWorkJob, WorkEvent, type WorkEventType } from './work-job.js';
+import {
+  errorMessage,
+  payloadOf,
+  sharedWorkView,
+  toWorkJob,
+  WorkEvent,
+  type WorkEventType,
+} from './work-job.js';
 import { WorkReader } from './work-reader.js';
 
 export interface WorkServiceOptions {
@@ -20,8 +27,9 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
  * The work queue's state machine. Every transition is one transaction that changes the row and
- * records its `work.*` event on `queue` and on `work:{id}`, the data being the whole public job, so
- * that every rendering has what it needs. A transition from the wrong status is a 409 conflict.
+ * records its `work.*` event on `work:{id}` and the owner's `user:{id}` with the whole job, so that
+ * every rendering has what it needs, and on the shared `queue` with what anyone may see of it
+ * ({@link sharedWorkView}). A transition from the wrong status is a 409 conflict.
  */
 export class WorkService extends WorkReader {
   readonly #retryBaseMs: number;
@@ -294,7 +302,7 @@ export class WorkService extends WorkReader {
     );
   }
 
-  /** Runs change in a transaction with its event on both topics; listeners hear of it after commit. */
+  /** Runs change in a transaction with its events; listeners hear of it after commit. */
   async #commit(
     type: WorkEventType,
     change: (tx: Tx) => Promise<WorkJobRow>,
@@ -304,8 +312,11 @@ export class WorkService extends WorkReader {
       const job = toWorkJob(await change(tx));
       // The job's own fields win over extra ones, so that no event misstates the job.
       const data = { ...extra, ...job };
-      await tx.emit({ topic: topics.queue, type, data });
+      // Shared readers get the public view (one event, rendered once); the whole job stays with those
+      // who may see it: the job's own topic and its owner's.
+      await tx.emit({ topic: topics.queue, type, data: job.owner === null ? data : sharedWorkView(job) });
       await tx.emit({ topic: topics.work(job.id), type, data });
+      if (job.owner !== null) await tx.emit({ topic: topics.user(job.owner), type, data });
       if (type === WorkEvent.failed || type === WorkEvent.cancelled)
         await this.#endHooks.get(job.kind)?.(tx, job);
       return job;

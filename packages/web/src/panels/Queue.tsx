@@ -54,7 +54,11 @@ function WorkRow({ job, canOpen }: { job: WorkJob; canOpen: boolean }) {
   return (
     <tr>
       <th scope="row">
-        {job.kind === 'matching' && canOpen ? <a href={`#matches/${job.id}`}>matching</a> : job.kind}
+        {job.kind === 'matching' && canOpen && job.redacted !== true ? (
+          <a href={`#matches/${job.id}`}>matching</a>
+        ) : (
+          job.kind
+        )}
       </th>
       <td className={`status ${job.status}`}>{job.status}</td>
       <td>{job.phase ?? ''}</td>

@@ -4,9 +4,9 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { clock } from '../format.js';
 import type { Session } from '../session.js';
-import { emptyUser, foldUser, newer, type Recommendations } from '../state.js';
+import { emptyUser, foldUser, mergeRuns, newer, type Recommendations } from '../state.js';
 
-/** The signed-in user's own events (`user:{id}`), recommendations and matching runs (from `queue`). */
+/** The signed-in user's own events (`user:{id}`), recommendations and matching runs (REST and live). */
 export function UserPanel({ session, runs }: { session: Session; runs: readonly WorkJob[] }) {
   const { user, token } = session;
   const [reloads, setReloads] = useState(0);
@@ -31,7 +31,10 @@ export function UserPanel({ session, runs }: { session: Session; runs: readonly 
   }, [token, user.role, reloads]);
 
   const recommendations = newer(view.recommendations, loaded)?.items ?? [];
-  const myRuns = runs.filter((r) => r.owner === user.id).slice(0, 5);
+  const myRuns = mergeRuns(
+    runs.filter((r) => r.owner === user.id),
+    view.runs,
+  ).slice(0, 5);
 
   return (
     <section className="panel user" aria-labelledby="user-title">

@@ -1,5 +1,6 @@
 import { CloseCode, topics } from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
+import { parseClientJson } from '../client-json.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
@@ -18,7 +19,8 @@ export const jobQueueDialect: WsDialect = {
 };
 
 /**
- * One job-queue connection: no welcome (the document has none), the `queue` topic from the start.
+ * One job-queue connection: no welcome (the document has none), the `queue` topic (and a signed-in
+ * reader's own work) from the start.
  * Client messages: the plain text `ping` gets the plain text `pong`, a JSON `{"type":"ping"}` a JSON
  * pong; anything else is ignored, as by the original, which only ever answered pings.
  */
@@ -30,14 +32,23 @@ class JobQueueSession implements DialectSession {
     void this.#follow(ctx).catch(() => ctx.connection.close(CloseCode.internal, 'internal error'));
   }
 
+  /**
+   * The queue shows anonymous work whole and a user's work redacted, which this API does not send (its
+   * job is the full job object). A signed-in reader's own work comes whole from their `user:{id}`: the
+   * jobs REST lists for them, each job's events on exactly one of the two topics, so none twice.
+   */
   async #follow(ctx: DialectContext): Promise<void> {
     const { connection, authorizer, principal } = ctx;
     if (!(await authorizer.canRead(principal, topics.queue))) {
       connection.close(CloseCode.policy, 'not allowed to read the queue');
       return;
     }
-    const result = await connection.subscribe(topics.queue, this.#sink, {});
-    if (connection.open) result.start();
+    const own = principal.userId === null ? undefined : topics.user(principal.userId);
+    const starts = [(await connection.subscribe(topics.queue, this.#sink, {})).start];
+    if (own !== undefined && connection.open && (await authorizer.canRead(principal, own))) {
+      starts.push((await connection.subscribe(own, this.#sink, { types: ['work.'] })).start);
+    }
+    if (connection.open) for (const start of starts) start();
   }
 
   readonly #sink = (event: HubEvent): void => {
@@ -52,13 +63,10 @@ class JobQueueSession implements DialectSession {
       this.#connection.send(textPong);
       return;
     }
-    try {
-      const msg = JSON.parse(text) as { type?: unknown } | null;
-      if (msg?.type === 'ping') {
-        this.#connection.send(jsonFrame({ type: 'pong', timestamp: new Date().toISOString() }));
-      }
-    } catch {
-      // Not JSON and not "ping": ignored, like every other message the document does not name.
+    // Anything else (not JSON, nested too deep, another type) is ignored, as the document has it.
+    const json = parseClientJson(text);
+    if (json.ok && (json.value as { type?: unknown } | null)?.type === 'ping') {
+      this.#connection.send(jsonFrame({ type: 'pong', timestamp: new Date().toISOString() }));
     }
   }
 
