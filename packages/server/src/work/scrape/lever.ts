@@ -20,7 +20,10 @@ export function parseLever(body: unknown, company: string): ScrapedPosting[] {
   if (!parsed.success)
     throw new SourceError(`not a Lever postings list: ${parsed.error.issues[0]?.message ?? ''}`);
   return parsed.data.map((posting) => {
-    const lists = (posting.lists ?? []).map((l) => `${l.text}\n${htmlToText(l.content)}`).join('\n');
+    // A list's content is its <li> items alone.
+    const lists = (posting.lists ?? [])
+      .map((l) => `${l.text}\n${htmlToText(`<ul>${l.content}</ul>`)}`)
+      .join('\n');
     const description = [
       posting.descriptionPlain ?? htmlToText(posting.description ?? ''),
       lists,

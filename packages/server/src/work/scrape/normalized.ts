@@ -1,3 +1,5 @@
+import { convert, type HtmlToTextOptions } from 'html-to-text';
+
 /** A posting as a scrape source yields it, before it is upserted by (source, source_id). */
 export interface ScrapedPosting {
   readonly source_id: string;
@@ -14,30 +16,29 @@ export class SourceError extends Error {
   override readonly name = 'SourceError';
 }
 
-/** Plain text from HTML (Greenhouse escapes its HTML once more): tags dropped, entities decoded. */
+const toText: HtmlToTextOptions = {
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { ignoreHref: true } },
+    { selector: 'img', format: 'skip' },
+    // List items become plain lines: the one-space prefix goes with the line's leading whitespace.
+    { selector: 'ul', options: { itemPrefix: ' ' } },
+    { selector: 'table', format: 'dataTable' },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
+  ],
+};
+
+/**
+ * Plain text from a feed's HTML, by a real HTML parser: entities decoded (`&rsquo;`, `&eacute;`),
+ * comments, scripts, styles and attributes dropped, one line per block. Greenhouse escapes its HTML
+ * once more (no tag, but `&lt;p&gt;`): that is unescaped first.
+ */
 export function htmlToText(html: string): string {
-  const once = decodeEntities(html);
-  const unescaped = once.includes('<') ? once : decodeEntities(once);
-  return decodeEntities(
-    unescaped
-      .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-      .replace(/<\/(p|div|li|h[1-6]|br)\s*>|<br\s*\/?>/gi, '\n')
-      .replace(/<[^>]+>/g, ' '),
-  )
-    .replace(/[ \t\f\v]+/g, ' ')
+  const escaped = !html.includes('<') && /&lt;\/?[a-z!]/i.test(html);
+  return convert(escaped ? convert(html, { wordwrap: false }) : html, toText)
+    .replace(/[ \t\f\v\u00a0]+/g, ' ')
     .replace(/\s*\n\s*/g, '\n')
     .trim();
-}
-
-const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x?[0-9a-f]+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith('#x') || name.startsWith('#X'))
-      return String.fromCodePoint(parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
-    return entities[name.toLowerCase()] ?? whole;
-  });
 }
 
 /** Skills a posting names, from a fixed vocabulary of common ones (case-insensitive, whole words). */
