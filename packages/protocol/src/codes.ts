@@ -44,6 +44,8 @@ export const ErrorCode = {
   conflict: 'conflict',
   /** An Idempotency-Key sent again with another body (the IETF Idempotency-Key draft's 422). */
   idempotencyKeyReused: 'idempotency_key_reused',
+  /** A plain HTTP request to a WebSocket endpoint: connect with a WebSocket client instead. */
+  upgradeRequired: 'upgrade_required',
   unavailable: 'unavailable',
   internal: 'internal',
 } as const;
@@ -63,6 +65,7 @@ export const errorHttpStatus: Record<ErrorCodeValue, number> = {
   payload_too_large: 413,
   conflict: 409,
   idempotency_key_reused: 422,
+  upgrade_required: 426,
   unavailable: 503,
   internal: 500,
 };

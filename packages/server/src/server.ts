@@ -31,11 +31,17 @@ import { registerAuthRateLimit } from './http/auth-rate-limit.js';
 import { registerCors } from './http/cors.js';
 import { fastifyTrustProxy } from './network-settings.js';
 import { registerDomainRoutes } from './http/domain-routes.js';
-import { clientErrorHandler, frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
+import {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  ignoreUnknownExpectations,
+  installErrorHandler,
+} from './http/error-handler.js';
 import { registerJsonBody } from './http/json-body.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
+import { registerUpgradeRequired } from './http/upgrade-required.js';
 import { registerStatusRoutes } from './http/status-routes.js';
 import { registerAnalysisRoutes } from './http/analysis-routes.js';
 import { registerMatchingRoutes } from './http/matching-routes.js';
@@ -147,6 +153,18 @@ export async function createJobstream(
     workOwner: (id) => work.ownerOf(id),
   });
   const shutdown = new AbortController();
+  // The WebSocket endpoints (see gateway/dialects/).
+  const dialects = [
+    nativeDialect,
+    jobFeedDialect,
+    channelsDialect,
+    jobQueueDialect,
+    matchingDialect,
+    // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
+    createNotificationsDialect({
+      allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+    }),
+  ];
 
   // Fastify's own request lines would log every call; it speaks only of warnings and errors.
   const fastifyLogger: FastifyBaseLogger = logger.child({}, { level: 'warn' });
@@ -160,9 +178,12 @@ export async function createJobstream(
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
   });
+  ignoreUnknownExpectations(app.server);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // Before authentication: a plain GET of a WebSocket path is told how to connect, whatever it carries.
+  registerUpgradeRequired(app, (pathname) => dialects.some((dialect) => dialect.match(pathname) !== null));
   registerJsonBody(app, config.maxJsonDepth);
   // Any page may call the API (the documented browser examples run on another port); see http/cors.ts.
   await registerCors(app, config.corsOrigins);
@@ -217,17 +238,7 @@ export async function createJobstream(
     registry,
     scheduler,
     logger,
-    dialects: [
-      nativeDialect,
-      jobFeedDialect,
-      channelsDialect,
-      jobQueueDialect,
-      matchingDialect,
-      // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
-      createNotificationsDialect({
-        allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-      }),
-    ],
+    dialects,
     limits: {
       maxPayloadBytes: config.maxPayloadBytes,
       sendBufferBytes: config.sendBufferBytes,
