@@ -1,7 +1,7 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ErrorCode } from '@jobstream/protocol';
-import { toAppError } from '../errors.js';
+import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -9,21 +9,40 @@ export type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: B
 const ignore = (): void => {};
 
 /**
- * The one guard of the upgrade path. Node ends the process on an exception thrown in an `upgrade`
- * listener (and on an unhandled socket `error`: Node removes its own listener before the event), so
- * nothing may escape it: whatever `listener` throws before the socket is upgraded becomes an HTTP
- * answer (an AppError's status, anything else a logged 500) and the socket is destroyed.
- * The listener must not throw once it has handed the socket to `ws` (its session has its own guard).
+ * Installs `listener` as the server's one upgrade handler, guarded. Node ends the process on an
+ * exception thrown in an `upgrade` listener (and on an unhandled socket `error`: Node removes its own
+ * listener before the event), so nothing may escape it: whatever `listener` throws before the socket
+ * is upgraded becomes an HTTP answer (an AppError's status, anything else a logged 500) and the socket
+ * is destroyed. The listener must not throw once it has handed the socket to `ws` (its session has its
+ * own guard). Returns the function that uninstalls it.
  */
-export function guardUpgrade(listener: UpgradeListener, logger: Logger): UpgradeListener {
-  return (request, socket, head) => {
+export function installUpgradeGuard(server: Server, listener: UpgradeListener, logger: Logger): () => void {
+  const unanswered = trackResponses();
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     // A peer that resets the connection mid-upgrade is no error of ours; `ws` adds its own listener.
     socket.on('error', ignore);
+    const earlier = unanswered.of(socket);
+    if (earlier) {
+      // Pipelined behind a request still being answered: a 101 now would overtake that answer (which
+      // would then land inside the WebSocket stream). Refused once the answers before it are out.
+      const error = new AppError(
+        ErrorCode.invalidMessage,
+        'an upgrade must not be pipelined behind a request',
+      );
+      void earlier.then(() => refuseUpgrade(socket, error, logger));
+      return;
+    }
     try {
       listener(request, socket, head);
     } catch (error) {
       refuseUpgrade(socket, error, logger);
     }
+  };
+  server.on('request', unanswered.track);
+  server.on('upgrade', onUpgrade);
+  return () => {
+    server.off('request', unanswered.track);
+    server.off('upgrade', onUpgrade);
   };
 }
 
@@ -47,4 +66,27 @@ export function refuseUpgrade(socket: Duplex, error: unknown, logger: Logger): v
       'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
+}
+
+/** HTTP responses still being written, per socket (a keep-alive connection answers in order). */
+function trackResponses() {
+  const open = new WeakMap<object, { count: number; idle: (() => void)[] }>();
+  return {
+    track: (request: IncomingMessage, response: ServerResponse): void => {
+      const socket = request.socket;
+      const entry = open.get(socket) ?? { count: 0, idle: [] };
+      entry.count++;
+      open.set(socket, entry);
+      response.once('close', () => {
+        if (--entry.count > 0) return;
+        open.delete(socket);
+        for (const idle of entry.idle.splice(0)) idle();
+      });
+    },
+    /** Resolves when what was asked before on `socket` is answered; undefined when nothing is pending. */
+    of: (socket: Duplex): Promise<void> | undefined => {
+      const entry = open.get(socket);
+      return entry && new Promise((resolve) => entry.idle.push(resolve));
+    },
+  };
 }

@@ -9,7 +9,7 @@ import type { Authorizer, Principal } from './authorizer.js';
 import type { Connection, GoingAway } from './connection.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import type { ConnectionRegistry } from './registry.js';
-import { guardUpgrade } from './upgrade-guard.js';
+import { installUpgradeGuard } from './upgrade-guard.js';
 import { startSession } from './ws-session.js';
 
 export interface GatewayLimits {
@@ -142,11 +142,10 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
     heartbeatMs: deps.limits.heartbeatMs,
   };
 
-  const guarded = guardUpgrade(onUpgrade, deps.logger);
-  server.on('upgrade', guarded);
+  const uninstall = installUpgradeGuard(server, onUpgrade, deps.logger);
   return {
     close: () => {
-      server.off('upgrade', guarded);
+      uninstall();
       wss.close();
     },
   };

@@ -52,3 +52,17 @@ test('a client that resets its connection during the upgrade ends nothing but it
   assert.equal((await fetch(`${server.url}/health`)).status, 200);
   assert.equal(server.child.exitCode, null);
 });
+
+// Node emits an upgrade pipelined behind another request at once: its 101 overtook the answer to that
+// request, which then landed inside the WebSocket stream as garbage.
+test('an upgrade pipelined behind a request is refused after that request is answered', async (t) => {
+  const server = await spawnServer(t);
+  const { port } = new URL(server.url);
+  const health = 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+  const answer = await rawExchange(Number(port), health + upgradeRequest('/ws'));
+  const text = answer.raw.toString('latin1');
+  assert.match(text, /^HTTP\/1\.1 200 /, 'the first request is answered first');
+  assert.doesNotMatch(text, /HTTP\/1\.1 101 /);
+  assert.match(text, /\r\n\r\n\{"status":"ok".*\}HTTP\/1\.1 400 Bad Request\r\n/s);
+  assert.ok(answer.closedByServer);
+});
