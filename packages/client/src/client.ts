@@ -58,6 +58,15 @@ const reportError = (error: unknown): void => {
 };
 
 /**
+ * A service worker may add event listeners only while its script first runs: Chrome warns of any added
+ * later, as by a client that connects once an extension has read its settings. There the SDK listens
+ * for `online` once, as it is loaded, on behalf of every client.
+ */
+const inServiceWorker = 'ServiceWorkerGlobalScope' in globalThis;
+const onlineWakers = new Set<() => void>();
+if (inServiceWorker) globalThis.addEventListener('online', () => onlineWakers.forEach((wake) => wake()));
+
+/**
  * A Jobstream client: one connection shared by every subscription, that reconnects (exponential
  * backoff, full jitter) and resumes each topic from its last seq, so that handlers see every event
  * exactly once and in order. See the package README for the whole behaviour.
@@ -393,6 +402,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
   }
 
   function listen(on: boolean): void {
+    if (inServiceWorker) return void onlineWakers[on ? 'add' : 'delete'](wake);
     const target = typeof globalThis.addEventListener === 'function' ? globalThis : undefined;
     const doc = typeof document === 'undefined' ? undefined : document;
     if (on) {
