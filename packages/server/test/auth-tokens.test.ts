@@ -21,7 +21,8 @@ async function tempDir(t: TestContext): Promise<string> {
 async function rejectsWith(promise: Promise<unknown>, closeCode: number): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof AppError);
-    assert.equal(error.code, 'unauthorized');
+    // A lapsed token says so (refresh it); anything else is plainly unauthorized.
+    assert.equal(error.code, closeCode === CloseCode.tokenExpired ? 'token_expired' : 'unauthorized');
     assert.equal(error.httpStatus, 401);
     assert.equal(error.closeCode, closeCode);
     return true;

@@ -36,7 +36,7 @@ export interface TokenService {
   sign(user: { readonly id: string; readonly role: Role }): Promise<{ token: string; expiresAt: number }>;
   /**
    * Checks a token; throws an AppError (`unauthorized`) whose close code is 4003 for something that is
-   * not a JWT, 4004 for an expired token, 4001 for anything else.
+   * not a JWT, 4001 for anything else but an expired token (`token_expired`, 4004).
    */
   verify(token: string): Promise<VerifiedToken>;
 }
@@ -55,6 +55,10 @@ const malformed = () =>
   new AppError(ErrorCode.unauthorized, 'malformed token', { closeCode: CloseCode.malformedToken });
 const failed = (cause?: unknown) =>
   new AppError(ErrorCode.unauthorized, 'authentication failed', { cause, closeCode: CloseCode.authFailed });
+
+/** A credential that has lapsed: `token_expired` (HTTP 401), and 4004 where it ends a connection. */
+export const tokenExpired = () =>
+  new AppError(ErrorCode.tokenExpired, 'token expired', { closeCode: CloseCode.tokenExpired });
 
 /** Builds the token service; reads or creates the HS256 secret first. */
 export async function createTokenService(options: TokenServiceOptions): Promise<TokenService> {
@@ -102,7 +106,7 @@ export async function createTokenService(options: TokenServiceOptions): Promise<
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired) {
-          throw new AppError(ErrorCode.unauthorized, 'token expired', { closeCode: CloseCode.tokenExpired });
+          throw tokenExpired();
         }
         throw failed(error);
       }

@@ -87,6 +87,8 @@ export async function openSseStream(
     connection.send(keepAlive, false);
   });
   res.on('close', () => connection.dispose());
+  // A stream ends when its credential lapses, as a socket does (SseTransport says why: token_expired).
+  connection.expireAt(principal.expiresAt);
   req.socket.setNoDelay(true);
   connection.send(Buffer.from('retry: 2000\n\n'));
 

@@ -13,6 +13,8 @@ declare module 'fastify' {
 
 export interface AuthPluginOptions {
   readonly authorizer: Pick<JobstreamAuthorizer, 'identify'>;
+  /** `AUTH_REQUIRED`: every route but the {@link isOpenRoute open ones} refuses anonymous callers. */
+  readonly authRequired?: boolean;
   /**
    * Requests whose `Authorization` header means something else (the publish API key) and that must not
    * be read as a user token. They stay anonymous.
@@ -21,17 +23,54 @@ export interface AuthPluginOptions {
 }
 
 /**
+ * What anyone may reach, whatever `AUTH_REQUIRED` says: health, signing in (and up, and out), the
+ * dashboard's page and assets with what it reads before sign-in (`/api/v1/info`), the OpenAPI document,
+ * and the demo's boards (its scrapes fetch them). They answer a bad credential as anonymous, so that
+ * a lapsed session cookie can never stop its owner from signing in again.
+ */
+const openRoutes: ReadonlySet<string> = new Set([
+  'GET /health',
+  'GET /api/v1/health',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/register',
+  'POST /api/v1/auth/logout',
+  'GET /',
+  'GET /assets/*',
+  'GET /api/v1/info',
+  'GET /demo/boards/:board',
+]);
+
+/** Whether `request` is for a route that anyone may reach (see `openRoutes`). */
+export function isOpenRoute(request: FastifyRequest): boolean {
+  if (request.method === 'OPTIONS') return true; // CORS preflight carries no credential
+  const route = request.routeOptions.url;
+  if (route === undefined) return false;
+  if ((route === '/docs' || route.startsWith('/docs/')) && request.method === 'GET') return true;
+  return openRoutes.has(`${request.method === 'HEAD' ? 'GET' : request.method} ${route}`);
+}
+
+/**
  * Sets `request.principal` on every request. A bad token is refused with 401 before any route runs: a
- * bad credential never falls back to anonymous. No credential is anonymous; routes that need a user
- * say so with {@link requireUser} or {@link requireRole}.
+ * bad credential never falls back to anonymous (except on the open routes, which ask nobody's). No
+ * credential is anonymous; routes that need a user say so with {@link requireUser} or
+ * {@link requireRole}, and with `authRequired` every route but the open ones needs one.
  */
 export function registerAuth(app: FastifyInstance, options: AuthPluginOptions): void {
   app.decorateRequest('principal', null as unknown as Principal);
   app.addHook('onRequest', async (request) => {
-    request.principal =
-      options.skip?.(request) === true
-        ? anonymous
-        : await options.authorizer.identify({ headers: request.headers, url: request.url });
+    if (options.skip?.(request) === true) {
+      request.principal = anonymous;
+      return;
+    }
+    const credentials = { headers: request.headers, url: request.url };
+    if (isOpenRoute(request)) {
+      request.principal = await options.authorizer.identify(credentials).catch(() => anonymous);
+      return;
+    }
+    request.principal = await options.authorizer.identify(credentials);
+    if (options.authRequired === true && request.principal.userId === null) {
+      throw new AppError(ErrorCode.unauthorized, 'authentication required');
+    }
   });
 }
 

@@ -9,6 +9,7 @@ import { longPoll } from '../gateway/long-poll.js';
 import type { ConnectionRegistry } from '../gateway/registry.js';
 import { openSseStream, parseCursor } from '../gateway/sse-stream.js';
 import { requireApiKey } from './api-key.js';
+import { tokenExpired } from '../auth/tokens.js';
 
 export interface RealtimeRouteDeps {
   readonly hub: Hub;
@@ -119,17 +120,40 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
     }
     const left = new AbortController();
     reply.raw.on('close', () => left.abort());
-    const signal = AbortSignal.any([left.signal, deps.shutdown]);
-    return longPoll(
-      deps.hub,
-      {
-        topic: query.topic,
-        since: query.since,
-        epoch: query.epoch,
-        types: query.types,
-        timeoutMs: query.timeout * 1000,
-      },
-      signal,
-    );
+    // A poll ends when its token lapses, like any session: 401 token_expired, and the client polls
+    // again from the same `since` with a fresh token, so nothing held back is lost.
+    const lapse = lapseOf(principal.expiresAt);
+    const signal = AbortSignal.any([left.signal, deps.shutdown, lapse.signal]);
+    try {
+      const answer = await longPoll(
+        deps.hub,
+        {
+          topic: query.topic,
+          since: query.since,
+          epoch: query.epoch,
+          types: query.types,
+          timeoutMs: query.timeout * 1000,
+          maxBytes: deps.sendBufferBytes,
+        },
+        signal,
+      );
+      if (lapse.signal.aborted) throw tokenExpired();
+      return answer;
+    } finally {
+      lapse.clear();
+    }
   });
+}
+
+/** A signal that aborts when a credential lapses at `expiresAt` (never for null); `clear` disarms it. */
+function lapseOf(expiresAt: number | null): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  if (expiresAt === null) return { signal: controller.signal, clear: () => undefined };
+  // A poll waits at most a minute: a later lapse needs no timer beyond setTimeout's range.
+  const timer = setTimeout(
+    () => controller.abort(),
+    Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1),
+  );
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

@@ -57,6 +57,15 @@ export class RawSocket {
     });
   }
 
+  /** The close, or a rejection after `timeoutMs`. */
+  closedWithin(timeoutMs = 15_000): Promise<{ code: number; reason: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`not closed within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.closed, late]).finally(() => clearTimeout(timer));
+  }
+
   /** What came first: a frame that matches (`'frame'`) or the close (its code). */
   async frameOrClose(match: (frame: Frame) => boolean, timeoutMs = 10_000): Promise<'frame' | number> {
     return Promise.race([
