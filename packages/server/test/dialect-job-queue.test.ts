@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { test, type TestContext } from 'node:test';
 import WebSocket from 'ws';
 import type { Pipeline } from '../src/work/work-job.js';
-import { api } from './helpers/api.js';
+import type { QueueStats } from '@jobstream/protocol';
+import { api, watcher } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 import { sleep } from './helpers/ws-client.js';
 import { JOB_KEYS } from './helpers/work-job-keys.js';
@@ -145,4 +146,27 @@ test('job_started is sent once per job: a retried attempt is job_updated', async
   assert.equal(last.id, failed.id);
   assert.equal(last.status, 'failed');
   assert.equal(last.error_message, 'flaky');
+});
+
+test('stats_updated is sent only when its counts change, not when only the throughput moves', async (t) => {
+  const { wsUrl, server } = await startServer(t, {}, { pipelines: { analysis: phased } });
+  const client = await connect(t, `${wsUrl}${PATH}`);
+  const native = await watcher(t, wsUrl, undefined, []);
+  await native.subscribe('queue', { types: ['queue.stats'] });
+  await server.work.create('analysis', { posting_id: 1 }, null);
+  const counts = () => client.json().filter((m) => m.type === 'stats_updated');
+  await client.until(() => counts().some((m) => (m.stats as { completed: number }).completed === 1), 'done');
+  await native.next('event', (m) => (m.data as QueueStats).completed === 1);
+  const sent = counts().length;
+
+  // The job finished two minutes ago, as far as the throughput knows: it drops to 0, the counts stay.
+  await server.store.db
+    .updateTable('work_jobs')
+    .set({ finished_at: new Date(Date.now() - 120_000).toISOString() })
+    .execute();
+  await native.next('event', (m) => (m.data as QueueStats).throughput_per_min === 0, 5000);
+  await sleep(200);
+  assert.equal(counts().length, sent, 'no stats_updated repeating the same counts');
+  const all = counts().map((m) => JSON.stringify(m.stats));
+  for (let i = 1; i < all.length; i++) assert.notEqual(all[i], all[i - 1], 'consecutive counts differ');
 });

@@ -23,6 +23,12 @@ const jobFrame: FrameEncoder = (e: CanonicalEvent) => {
 const statsFrame: FrameEncoder = (e) =>
   jsonFrame({ type: 'stats_updated', stats: jobQueueStats(e.data), timestamp: e.ts, event_id: e.id });
 
+/**
+ * The seven counts of a `queue.stats` event, as bytes: built once per event, compared per connection,
+ * because `queue.stats` also moves with the throughput, which this API does not carry.
+ */
+export const statsCounts: FrameEncoder = (e) => Buffer.from(JSON.stringify(jobQueueStats(e.data)));
+
 /** Canonical type on `queue` → its job-queue rendering; other types are not part of this API. */
 export const JOB_QUEUE_ENCODERS: ReadonlyMap<string, FrameEncoder> = new Map([
   ['work.created', jobFrame],

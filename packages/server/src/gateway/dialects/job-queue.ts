@@ -5,7 +5,7 @@ import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
-import { JOB_QUEUE_ENCODERS } from './job-queue-render.js';
+import { JOB_QUEUE_ENCODERS, statsCounts } from './job-queue-render.js';
 
 const PATHS = new Set(['/api/ws/jobs', '/api/ws/jobs/']);
 const textPong = textFrame('pong');
@@ -26,6 +26,8 @@ export const jobQueueDialect: WsDialect = {
  */
 class JobQueueSession implements DialectSession {
   readonly #connection: Connection;
+  /** The counts of the last `stats_updated` sent: the same counts are not sent again. */
+  #lastCounts: Buffer | undefined;
 
   constructor(ctx: DialectContext) {
     this.#connection = ctx.connection;
@@ -54,6 +56,11 @@ class JobQueueSession implements DialectSession {
   readonly #sink = (event: HubEvent): void => {
     const encoder = JOB_QUEUE_ENCODERS.get(event.event.type);
     if (!encoder) return;
+    if (event.event.type === 'queue.stats') {
+      const counts = event.frame(statsCounts);
+      if (counts === null || this.#lastCounts?.equals(counts)) return;
+      this.#lastCounts = counts;
+    }
     const frame = event.frame(encoder);
     if (frame) this.#connection.send(frame, event.fanout < 64);
   };
