@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, type ErrorCodeValue } from '@jobstream/protocol';
@@ -33,7 +33,11 @@ export function installErrorHandler(app: FastifyInstance): void {
  * Fastify's `frameworkErrors` option: what the router refuses before any route or hook runs (a bad
  * percent-escape in the path, a path parameter over `maxParamLength`) answers in the documented shape.
  */
-export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+export function frameworkErrorHandler(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+): void {
   const appError =
     error.code === 'FST_ERR_BAD_URL'
       ? new AppError(ErrorCode.invalidMessage, 'the path is not valid: it holds a bad percent-escape')
@@ -55,13 +59,29 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
       ? new AppError(ErrorCode.payloadTooLarge, 'request headers too large')
       : new AppError(ErrorCode.invalidMessage, 'malformed HTTP request');
   const body = JSON.stringify(errorBody(appError));
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${appError.httpStatus} ${STATUS_CODES[appError.httpStatus] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  if (!socket.writable) {
+    socket.destroy();
+    return;
   }
-  socket.destroy();
+  // Ended rather than destroyed: a reset sent while the client is still writing (headers over the
+  // limit) could make its side drop the answer unread. Destroyed anyway if the client lingers.
+  socket.end(
+    `HTTP/1.1 ${appError.httpStatus} ${STATUS_CODES[appError.httpStatus] ?? ''}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+  setTimeout(() => socket.destroy(), 5_000).unref();
+}
+
+/**
+ * An `Expect` other than `100-continue` would get a bare 417 from Node itself (no body, not the
+ * documented shape). The request is served as if the header were absent, which RFC 9110 allows: it
+ * gets its own answer, or its own documented error.
+ */
+export function ignoreUnknownExpectations(server: Server): void {
+  server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) =>
+    server.emit('request', request, response),
+  );
 }
 
 /** The code of a 4xx that Fastify or a plugin raised with only a status; anything else is a 400. */
