@@ -122,6 +122,7 @@ export async function createJobstream(
   const parts = createWorkParts(store, config, logger, {
     ...options.work,
     pipelines: options.pipelines,
+    demo: options.demo === true,
     mode: config.redisUrl === undefined ? 'store' : 'external',
   });
   const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;

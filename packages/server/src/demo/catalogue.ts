@@ -1,7 +1,7 @@
 /**
  * The demo's job boards: postings in Greenhouse's and Lever's public formats and an RSS feed, served
- * by the demo server itself. Each board shows a few postings at first and one more every few seconds,
- * so that scrapes keep finding new ones.
+ * by the demo server itself. Each board shows a few postings at first and one more every 8 s for as
+ * long as the demo runs, so that scrapes keep finding new ones.
  */
 interface DemoPosting {
   readonly id: string;
@@ -117,9 +117,58 @@ export const boards = {
 
 export type BoardName = keyof typeof boards;
 
-/** How many postings a board shows `elapsedMs` after the demo started: 2, then one more every 8 s. */
-export const shown = (board: BoardName, elapsedMs: number): readonly DemoPosting[] =>
-  boards[board].slice(0, Math.min(boards[board].length, 2 + Math.floor(elapsedMs / 8000)));
+/** A board shows at most this many postings: the oldest leave it (filled) as new ones come. */
+const BOARD_WINDOW = 20;
+/** A new posting on every board this often. */
+const EVERY_MS = 8000;
+
+const TITLES = [
+  'Backend Engineer',
+  'Senior Frontend Engineer',
+  'Platform Engineer',
+  'Data Engineer',
+  'Site Reliability Engineer',
+  'Full Stack Engineer',
+  'Staff Engineer',
+  'Mobile Engineer',
+] as const;
+const LOCATIONS = ['Remote', 'Berlin, Germany', 'London, UK', 'Amsterdam, NL', 'Austin, TX'] as const;
+const STACKS = [
+  'TypeScript and Node.js services on PostgreSQL and Redis.',
+  'React and TypeScript, with a design system in Figma.',
+  'Kubernetes, Terraform and AWS; Go for tooling.',
+  'Python, SQL and Airflow; dbt on Snowflake.',
+  'Real-time features with WebSocket, Kafka and Redis streams.',
+  'Rust and Go services, gRPC and Docker.',
+  'Linux, CI/CD and Prometheus-style monitoring.',
+] as const;
+
+/** The board's `n`th posting (0-based): its catalogue first, then made up, so it never runs dry. */
+function postingAt(board: BoardName, n: number): DemoPosting {
+  const listed = boards[board][n];
+  if (listed) return listed;
+  const company = boards[board][0].company;
+  const title = TITLES[n % TITLES.length] ?? TITLES[0];
+  const stack = STACKS[(n * 3) % STACKS.length] ?? STACKS[0];
+  const location = LOCATIONS[(n * 7) % LOCATIONS.length] ?? LOCATIONS[0];
+  const id = {
+    greenhouse: String(5001 + n),
+    lever: `c0a8e7d2-${String(n + 1).padStart(4, '0')}`,
+    rss: `rss-${n + 1}`,
+  }[board];
+  return p(id, company, `${title} #${n + 1}`, location, `${stack} Opening ${n + 1} at ${company}.`);
+}
+
+/**
+ * The postings a board shows `elapsedMs` after the demo started: 2, then one more every 8 s for as
+ * long as it runs; the newest BOARD_WINDOW of them, so that a board (and a scrape of it) stays small.
+ */
+export function shown(board: BoardName, elapsedMs: number): readonly DemoPosting[] {
+  const count = 2 + Math.floor(Math.max(0, elapsedMs) / EVERY_MS);
+  const out: DemoPosting[] = [];
+  for (let n = Math.max(0, count - BOARD_WINDOW); n < count; n++) out.push(postingAt(board, n));
+  return out;
+}
 
 const escapeXml = (text: string): string =>
   text.replace(

@@ -87,14 +87,11 @@ export async function seedDemo(deps: DemoDeps, baseUrl: string): Promise<void> {
       if (known.url !== url) await sources.update(asAdmin, known.id, { url });
       continue;
     }
-    await sources.create(asAdmin, {
-      name,
-      kind,
-      url,
-      company,
-      interval_seconds: 10,
-      enabled: true,
-    });
+    await sources.create(
+      asAdmin,
+      { name, kind, url, company, interval_seconds: 10, enabled: true },
+      { demo: true },
+    );
   }
   await scrapes.request(asAdmin, {});
   // Once the first scrapes are in, match the seeker's résumé against what they found.

@@ -247,6 +247,8 @@ export interface ScrapeSourcesTable {
   last_work_id: string | null;
   created_at: string;
   updated_at: string;
+  /** 1: made by `serve --demo`, scraped and listed only while the demo runs. */
+  demo: ColumnType<number, number | undefined, number>;
 }
 
 /** A job seeker's current recommendations: the best active postings for their profile. */

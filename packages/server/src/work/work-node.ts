@@ -21,6 +21,8 @@ export interface WorkOptions {
   /** The runner's tuning (tests shorten the retry backoff). */
   readonly concurrency?: number;
   readonly retryBaseMs?: number;
+  /** `serve --demo`: the demo's scrape sources are listed and scraped (else left alone). */
+  readonly demo?: boolean;
 }
 
 /** The work queue, its pipelines and the services they need: the same in `serve` and `worker`. */
@@ -49,7 +51,11 @@ export function createWorkParts(
   const analyses = new Analyses(store, work, postings);
   const recommendations = new Recommendations(store, work);
   const sourcePolicy = new SourcePolicy({ allowPrivate: config.sourceAllowPrivate });
-  const sources = new SourceService(store, { authRequired: config.authRequired, policy: sourcePolicy });
+  const sources = new SourceService(store, {
+    authRequired: config.authRequired,
+    policy: sourcePolicy,
+    demo: options.demo,
+  });
   const scrapes = new Scrapes(store, work, sources, postings, {
     authRequired: config.authRequired,
     fetchTimeoutMs: config.scrapeTimeoutMs,

@@ -6,6 +6,7 @@ import { matchingMigration } from './0003-matching.js';
 import { sourcesMigration } from './0004-sources.js';
 import { idempotencyFingerprintMigration } from './0005-idempotency-fingerprint.js';
 import { postingExtrasMigration } from './0006-posting-extras.js';
+import { demoSourcesMigration } from './0007-demo-sources.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -19,5 +20,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0004_sources': sourcesMigration(dialect),
     '0005_idempotency_fingerprint': idempotencyFingerprintMigration(),
     '0006_posting_extras': postingExtrasMigration(dialect),
+    '0007_demo_sources': demoSourcesMigration(),
   };
 }

@@ -76,7 +76,12 @@ export class Scrapes {
     if (request.source_id !== undefined) rows = [await this.#sources.row(request.source_id)];
     else if (request.source !== undefined) rows = [await this.#sources.byName(request.source)];
     else {
-      rows = await this.#store.db.selectFrom('scrape_sources').selectAll().where('enabled', '=', 1).execute();
+      rows = await this.#store.db
+        .selectFrom('scrape_sources')
+        .selectAll()
+        .where('enabled', '=', 1)
+        .$if(!this.#sources.showsDemo, (q) => q.where('demo', '=', 0))
+        .execute();
     }
     const jobs = [];
     for (const row of rows) {
@@ -99,6 +104,7 @@ export class Scrapes {
       .where('enabled', '=', 1)
       .where('next_run_at', 'is not', null)
       .where('next_run_at', '<=', stamp)
+      .$if(!this.#sources.showsDemo, (q) => q.where('demo', '=', 0))
       .execute();
     let queued = 0;
     for (const row of due) {
@@ -150,7 +156,7 @@ export class Scrapes {
 
   readonly pipeline: Pipeline = async (job, ctx) => {
     const { source_id } = job.payload as ScrapePayload;
-    const source = toSource(await this.#sources.row(source_id));
+    const source = toSource(await this.#sources.queuedRow(source_id));
     const began = Date.now();
     const head = { source: source.name, source_id: source.id, kind: source.kind, work_id: job.id };
     const started = {

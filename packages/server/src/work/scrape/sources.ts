@@ -42,6 +42,11 @@ export interface SourceServiceOptions {
   readonly authRequired: boolean;
   /** Which URLs may be sources (http(s), public addresses unless SOURCE_ALLOW_PRIVATE says so). */
   readonly policy: SourcePolicy;
+  /**
+   * The demo runs (`serve --demo`): its sources are listed and scraped. Otherwise they are left alone,
+   * as their boards went with the demo. @default false
+   */
+  readonly demo?: boolean;
 }
 
 /**
@@ -57,8 +62,18 @@ export class SourceService {
     this.#options = options;
   }
 
+  /** Whether the demo's sources are in play (listed, scraped on schedule and on demand). */
+  get showsDemo(): boolean {
+    return this.#options.demo === true;
+  }
+
   async list(): Promise<Source[]> {
-    const rows = await this.#store.db.selectFrom('scrape_sources').selectAll().orderBy('id').execute();
+    const rows = await this.#store.db
+      .selectFrom('scrape_sources')
+      .selectAll()
+      .$if(!this.showsDemo, (q) => q.where('demo', '=', 0))
+      .orderBy('id')
+      .execute();
     return rows.map(toSource);
   }
 
@@ -66,27 +81,42 @@ export class SourceService {
     return toSource(await this.row(id));
   }
 
-  /** A source's row by id, or 404. */
+  /** A source's row by id, or 404 (a demo source too, unless the demo runs). */
   row(id: number): Promise<ScrapeSourceRow> {
-    return this.#find('id', id, `source ${id}`);
+    return this.#find('id', id, `source ${id}`, this.showsDemo);
+  }
+
+  /**
+   * The row a queued scrape names, demo or not: a worker process does not know whether the node that
+   * queued it runs the demo.
+   */
+  queuedRow(id: number): Promise<ScrapeSourceRow> {
+    return this.#find('id', id, `source ${id}`, true);
   }
 
   /** A source's row by name, or 404. */
   byName(name: string): Promise<ScrapeSourceRow> {
-    return this.#find('name', name, `source ${name}`);
+    return this.#find('name', name, `source ${name}`, this.showsDemo);
   }
 
-  async #find(column: 'id' | 'name', value: number | string, what: string): Promise<ScrapeSourceRow> {
+  async #find(
+    column: 'id' | 'name',
+    value: number | string,
+    what: string,
+    demoToo: boolean,
+  ): Promise<ScrapeSourceRow> {
     const row = await this.#store.db
       .selectFrom('scrape_sources')
       .selectAll()
       .where(column, '=', value)
+      .$if(!demoToo, (q) => q.where('demo', '=', 0))
       .executeTakeFirst();
     if (!row) throw notFound(what);
     return row;
   }
 
-  async create(actor: Principal, input: SourceInput): Promise<Source> {
+  /** Adds a source; `demo` marks one of the demo's own (see {@link SourceServiceOptions.demo}). */
+  async create(actor: Principal, input: SourceInput, { demo = false } = {}): Promise<Source> {
     this.#assertCanEdit(actor);
     this.#assertFetchable(input.url);
     const stamp = now();
@@ -113,6 +143,7 @@ export class SourceService {
         last_work_id: null,
         created_at: stamp,
         updated_at: stamp,
+        demo: demo ? 1 : 0,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
