@@ -31,7 +31,8 @@ const FEED_FIELD_NAMES: Readonly<Record<string, string>> = {
  * `posting.created` → `new_job` {job_id, title, company, location, score, url}; `posting.updated` →
  * `job_updated` {job_id, changes, new_score}; `scrape.started` → `scrape_started` {source,
  * expected_duration_seconds}; `scrape.completed` → `scrape_completed` {source, jobs_found, new_jobs,
- * updated_jobs, duration_seconds, errors}. A posting's score (0–1) is the event's or its posting's, where
+ * updated_jobs, duration_seconds, errors}; a user's `analysis.completed` → `job_updated` {job_id, changes:
+ * ["score"], new_score}. A posting's score (0–1) is the event's or its posting's, where
  * a producer adds one, else null.
  */
 export function jobFeedData(type: string, raw: unknown): { type: JobFeedType; data: Fields } | undefined {
@@ -59,6 +60,18 @@ export function jobFeedData(type: string, raw: unknown): { type: JobFeedType; da
           job_id: num(posting.id),
           changes: changes.map((field) => FEED_FIELD_NAMES[field] ?? field),
           new_score: score,
+        },
+      };
+    }
+    case 'analysis.completed': {
+      // A user's analysis of a posting: its score (0–100) as the document's 0–1 `new_score`.
+      const match = num(data.match_score);
+      return {
+        type: 'job_updated',
+        data: {
+          job_id: num(data.job_id),
+          changes: ['score'],
+          new_score: match === null ? null : Math.round(match * 10) / 1000,
         },
       };
     }

@@ -33,15 +33,30 @@ export const jobFeedFrame: FrameEncoder = (e: CanonicalEvent) => {
   return jsonFrame({ type: message.type, timestamp: isoUtc(e.ts), data: message.data, event_id: e.id });
 };
 
+/**
+ * A posting event with the connection's user's own score for it (0–1): `score` of `new_job`, `new_score`
+ * of `job_updated`. Built per connection, only for a posting that user has an analysis of.
+ */
+export function withScore(e: CanonicalEvent, score: number): Buffer | null {
+  const message = jobFeedData(e.type, e.data);
+  if (!message) return null;
+  const data = { ...message.data, [message.type === 'new_job' ? 'score' : 'new_score']: score };
+  return jsonFrame({ type: message.type, timestamp: isoUtc(e.ts), data, event_id: e.id });
+}
+
+/** A user's analysis of a posting, on their `user:{id}`: job-feed's `job_updated` with the new score. */
+export const SCORE_EVENT = 'analysis.completed';
+
 /** Canonical event type → its job-feed name (for the `subscribe {events}` filter); others are not sent. */
 export const JOB_FEED_NAMES: ReadonlyMap<string, JobFeedEvent> = new Map([
   [EventTypes.postingCreated, 'new_job'],
   [EventTypes.postingUpdated, 'job_updated'],
+  [SCORE_EVENT, 'job_updated'],
   ['scrape.started', 'scrape_started'],
   ['scrape.completed', 'scrape_completed'],
 ]);
 
-/** The topic that carries each job-feed event type. */
+/** The topic that carries each job-feed event type (and a signed-in reader's `user:{id}` their scores). */
 export const TOPIC_OF: Readonly<Record<JobFeedEvent, string>> = {
   new_job: topics.postings,
   job_updated: topics.postings,

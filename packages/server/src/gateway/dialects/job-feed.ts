@@ -14,11 +14,21 @@ import {
   type JobFeedSubscribe,
 } from './job-feed-messages.js';
 import { JobFeedRateLimit, rateLimitMessage } from './job-feed-rate-limit.js';
-import { envelope, heartbeatFrame, JOB_FEED_NAMES, jobFeedFrame, TOPIC_OF } from './job-feed-render.js';
+import {
+  envelope,
+  heartbeatFrame,
+  JOB_FEED_NAMES,
+  jobFeedFrame,
+  SCORE_EVENT,
+  TOPIC_OF,
+  withScore,
+} from './job-feed-render.js';
 
 const PATHS = new Set(['/api/v1/ws/jobs', '/api/v1/ws/jobs/']);
 /** The topics a job-feed connection may draw on, in the order they are subscribed. */
 const FEED_TOPICS = [topics.postings, topics.scrapes] as const;
+/** Most postings whose score a connection remembers (for later events of the same posting). */
+const MAX_SCORES = 1000;
 
 /** JobSentinel's feed of postings and scrape runs at `/api/v1/ws/jobs`: spec/job-feed.md. */
 export const jobFeedDialect: WsDialect = {
@@ -41,6 +51,8 @@ class JobFeedSession implements DialectSession {
   #queue: Promise<void>;
   /** What waits in `#queue`, bounded. */
   readonly #held = new HeldMessages();
+  /** The reader's own score (0–1) of postings analysed while connected, newest last, bounded. */
+  readonly #scores = new Map<number, number>();
 
   constructor(ctx: DialectContext) {
     this.#ctx = ctx;
@@ -140,15 +152,46 @@ class JobFeedSession implements DialectSession {
       if (!connection.open) return;
       result.start();
     }
+    await this.#followScores(filter === null || filter.has('job_updated'));
+  }
+
+  /**
+   * A signed-in reader's scores: their analyses, from their own `user:{id}` (spec/README: `score` is the
+   * connection's user's latest analysis score for the posting). Anonymous readers have none: null.
+   */
+  async #followScores(wanted: boolean): Promise<void> {
+    const { connection, authorizer, principal } = this.#ctx;
+    if (principal.userId === null) return;
+    const own = topics.user(principal.userId);
+    if (!wanted) {
+      connection.unsubscribe(own);
+      return;
+    }
+    if (connection.has(own) || !(await authorizer.canRead(principal, own))) return;
+    const result = await connection.subscribe(own, this.#sink, { types: [SCORE_EVENT] });
+    if (connection.open) result.start();
   }
 
   readonly #sink = (event: HubEvent): void => {
-    const name = JOB_FEED_NAMES.get(event.event.type);
-    if (name === undefined || TOPIC_OF[name] !== event.event.topic) return;
+    const { type, topic, data } = event.event;
+    const name = JOB_FEED_NAMES.get(type);
+    if (name === undefined) return;
+    const scored = type === SCORE_EVENT;
+    if (scored ? !topic.startsWith('user:') : TOPIC_OF[name] !== topic) return;
     if (this.#filter !== null && !this.#filter.has(name)) return;
-    const frame = event.frame(jobFeedFrame);
+    if (scored) this.#remember(data);
+    const score = scored ? undefined : this.#scores.get(postingId(data) ?? -1);
+    const frame = score === undefined ? event.frame(jobFeedFrame) : withScore(event.event, score);
     if (frame) this.#ctx.connection.send(frame, event.fanout < 64);
   };
+
+  #remember(data: unknown): void {
+    const { job_id: id, match_score: match } = (data ?? {}) as { job_id?: unknown; match_score?: unknown };
+    if (typeof id !== 'number' || typeof match !== 'number') return;
+    this.#scores.delete(id);
+    this.#scores.set(id, Math.round(match * 10) / 1000);
+    if (this.#scores.size > MAX_SCORES) this.#scores.delete(this.#scores.keys().next().value as number);
+  }
 
   #error(message: string, code: string, extra: Record<string, unknown> = {}): void {
     this.#ctx.connection.send(envelope('error', { message, code, ...extra }));
@@ -158,6 +201,12 @@ class JobFeedSession implements DialectSession {
     // The hub or the authorizer failed; the client hears of it and may retry its subscribe.
     this.#error('Internal error', ErrorCode.internal);
   }
+}
+
+/** The posting a `posting.*` event is about. */
+function postingId(data: unknown): number | undefined {
+  const id = (data as { posting?: { id?: unknown } } | null)?.posting?.id;
+  return typeof id === 'number' ? id : undefined;
 }
 
 /** A plain sentence naming what is wrong with a message that parsed as JSON. */
