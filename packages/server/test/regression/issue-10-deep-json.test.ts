@@ -29,7 +29,10 @@ const brokers = [
   {
     name: 'redis',
     skip: redisUnreachable,
-    env: (t: Parameters<typeof redisPrefix>[0]) => ({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix(t) }),
+    env: (t: Parameters<typeof redisPrefix>[0]) => ({
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: redisPrefix(t),
+    }),
   },
 ];
 
