@@ -62,6 +62,11 @@ export interface ClientOptions {
   readonly stableAfterMs?: number;
   /** Silence beyond the server's heartbeat interval that counts as a dead connection. @default 10000 */
   readonly heartbeatGraceMs?: number;
+  /**
+   * Send a `ping` this often while connected (0: never), so that a runtime that stops idle code (an
+   * extension's service worker) keeps the connection. @default 20000 in a service worker, else 0
+   */
+  readonly keepAliveMs?: number;
   /** An attempt that is not open after this long is abandoned. @default 10000 */
   readonly connectTimeoutMs?: number;
   /** Most messages held while offline. @default 100 */

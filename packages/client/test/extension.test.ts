@@ -148,3 +148,18 @@ test(
     );
   },
 );
+
+test(
+  "in an extension's service worker the client pings while connected, so that Chromium does not stop the worker",
+  { skip, timeout: 30_000 },
+  async (t) => {
+    const server = await startServer(t);
+    const chromium = await launchWithExtensions(t, [
+      // 20 s by default in a service worker (Chrome stops one after 30 s without traffic); short here.
+      (dir) => writeSdkExtension(dir, { url: server.url, keepAliveMs: 300 }),
+    ]);
+    const sdk = await chromium.worker('worker.js');
+    const report = await eventually(reportOf(sdk), (r) => r.pongs >= 3, 'pongs to three keep-alive pings');
+    assert.equal(report.states.filter((s) => s.state === 'open').length, 1, 'one connection throughout');
+  },
+);

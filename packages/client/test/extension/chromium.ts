@@ -15,7 +15,7 @@ export const missing = !existsSync(CHROMIUM);
 /** An extension whose service worker (an ES module) bundles the SDK, with these client options. */
 export async function writeSdkExtension(
   dir: string,
-  options: Pick<ClientOptions, 'url' | 'initialDelayMs' | 'maxDelayMs'>,
+  options: Pick<ClientOptions, 'url' | 'initialDelayMs' | 'maxDelayMs' | 'keepAliveMs'>,
 ): Promise<void> {
   await build({
     entryPoints: [fileURLToPath(new URL('sdk-worker.ts', import.meta.url))],
@@ -23,6 +23,7 @@ export async function writeSdkExtension(
     bundle: true,
     format: 'esm',
     platform: 'browser',
+    conditions: ['@jobstream/source'],
     define: { JOBSTREAM_OPTIONS: JSON.stringify(options) },
     logLevel: 'silent',
   });
