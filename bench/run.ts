@@ -115,8 +115,8 @@ async function main(): Promise<void> {
     if (f.startsWith('jobstream-bench.db')) fs.rmSync(path.join(outDir, f), { force: true });
   }
   const servers = cfg.servers.filter((name) => {
-    if (name !== 'jobstream' || fs.existsSync(path.join(ROOT, 'packages/server/src/cli.ts'))) return true;
-    log('packages/server/src/cli.ts not found: skipping Jobstream');
+    if (name !== 'jobstream' || fs.existsSync(path.join(ROOT, 'packages/server/dist/cli.js'))) return true;
+    log('packages/server/dist/cli.js not found (npm run build:packages): skipping Jobstream');
     return false;
   });
   const header = [

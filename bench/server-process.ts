@@ -27,7 +27,8 @@ export const SERVERS: Record<ServerName, ServerSpec> = {
     name: 'jobstream',
     label: 'Jobstream /ws',
     client: 'ws',
-    args: ['--import', 'tsx', 'packages/server/src/cli.ts', 'serve'],
+    // The compiled server, as `npm start` runs it (`npm run bench` builds it first).
+    args: ['packages/server/bin/jobstream.js', 'serve'],
     clientPath: '/ws',
     // Keep the bench's store away from the developer's ./data (.bench/ is gitignored).
     env: { DATABASE_URL: 'sqlite:.bench/jobstream-bench.db' },

@@ -31,6 +31,7 @@ async function pageBundle(): Promise<string> {
     bundle: true,
     format: 'esm',
     platform: 'browser',
+    conditions: ['@jobstream/source'],
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"development"' },
     write: false,

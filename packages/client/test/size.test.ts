@@ -14,6 +14,7 @@ async function bundle(entry: string, platform: 'browser' | 'node' = 'browser') {
     treeShaking: true,
     format: 'esm',
     platform,
+    conditions: ['@jobstream/source'],
     target: 'es2022',
     external: ['react', 'ws'],
     write: false,
@@ -55,6 +56,7 @@ test('tree-shaking: importing one helper does not pull in the client', async () 
     minify: true,
     format: 'esm',
     platform: 'browser',
+    conditions: ['@jobstream/source'],
     write: false,
     logLevel: 'silent',
   });

@@ -87,6 +87,7 @@ async function sdkBundle(): Promise<string> {
     format: 'iife',
     globalName: 'Jobstream',
     platform: 'browser',
+    conditions: ['@jobstream/source'],
     write: false,
     logLevel: 'silent',
   });
