@@ -1,4 +1,4 @@
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, RouteShorthandOptions } from 'fastify';
 import { ErrorCode } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
@@ -11,6 +11,9 @@ import { AppError } from '../errors.js';
 export async function registerAuthRateLimit(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
     global: false,
+    // The library's own key (an IPv6 client counted by its /56), except that a client gone before its
+    // request is handled has no address left (`request.ip` undefined), which made the default throw.
+    keyGenerator: (request) => ((request.ip as string | undefined) ? normalizeIP(request.ip) : 'gone'),
     errorResponseBuilder: (_request, context) =>
       new AppError(ErrorCode.rateLimited, `too many attempts from this address: retry in ${context.after}`),
   });

@@ -24,6 +24,9 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
     allowedHeaders: ALLOWED_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
+    // An OPTIONS that is not a preflight (no Origin or no Access-Control-Request-Method) goes to the
+    // routes like any request, so it is answered in the documented error shape (404/405), not text/plain.
+    strictPreflight: false,
   };
   if (origins.includes('*')) await app.register(cors, { ...common, origin: '*' });
   else if (origins.length > 0)
