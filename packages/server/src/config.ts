@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { privateAllowSchema, trustProxySchema } from './network-settings.js';
+import { originListSchema } from './origin-list.js';
+import { redisUrlFromParts } from './redis-parts.js';
 
 /**
  * Every setting: its environment variable, the `jobstream serve` flag that mirrors it, its default and
@@ -9,12 +11,6 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().in
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const list = z.string().transform((v) =>
-  v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-);
 
 export const settings = {
   port: { env: 'PORT', schema: int(0, 65535), default: '8000', help: 'HTTP port' },
@@ -31,7 +27,20 @@ export const settings = {
       .string()
       .regex(/^rediss?:\/\//, 'must start with redis://')
       .optional(),
-    help: 'Redis for the broker and work queue of a cluster (unset: embedded)',
+    help: 'Redis for the broker and work queue of a cluster (unset: embedded, or built from REDIS_HOST…)',
+  },
+  redisHost: {
+    env: 'REDIS_HOST',
+    schema: z.string().min(1).optional(),
+    help: 'without REDIS_URL: Redis at redis://REDIS_HOST:REDIS_PORT/REDIS_DB (with REDIS_PASSWORD)',
+  },
+  redisPort: { env: 'REDIS_PORT', schema: int(1, 65535).optional(), help: 'with REDIS_HOST (6379)' },
+  redisDb: { env: 'REDIS_DB', schema: int(0, 65535).optional(), help: 'with REDIS_HOST (0)' },
+  redisPassword: {
+    env: 'REDIS_PASSWORD',
+    schema: z.string().min(1).optional(),
+    help: 'with REDIS_HOST',
+    secret: true,
   },
   redisPrefix: {
     env: 'REDIS_PREFIX',
@@ -50,6 +59,12 @@ export const settings = {
     env: 'JOBSTREAM_API_KEY',
     schema: z.string().min(8).optional(),
     help: 'key for POST /api/v1/publish (unset: only programs on this machine, not through a proxy)',
+    secret: true,
+  },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    schema: z.string().min(8).optional(),
+    help: 'bearer token GET /metrics asks for (unset: anyone who reaches the port may read it)',
     secret: true,
   },
   trustProxy: {
@@ -78,7 +93,7 @@ export const settings = {
   },
   corsOrigins: {
     env: 'CORS_ORIGINS',
-    schema: list,
+    schema: originListSchema,
     default: '*',
     help: 'browser origins allowed to call the HTTP API: * (any, without cookies), a comma-separated list (with cookies), or empty (none)',
   },
@@ -231,7 +246,8 @@ export function loadConfig(
     }
     out[name] = parsed.data;
   }
-  return out as Config;
+  const config = out as Config;
+  return { ...config, redisUrl: config.redisUrl ?? redisUrlFromParts(config) };
 }
 
 /** The settings in force, secrets replaced, for the start-up log line. */
