@@ -1,9 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAuthorizer } from './auth/authorizer.js';
+import { createLocalOwner } from './auth/local-owner.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
@@ -24,7 +26,7 @@ import { ConnectionRegistry } from './gateway/registry.js';
 import { attachWsGateway } from './gateway/ws-gateway.js';
 import type { Broker } from './hub/broker.js';
 import { createBroker } from './hub/create-broker.js';
-import { Hub } from './hub/hub.js';
+import type { Hub } from './hub/hub.js';
 import { registerAuth } from './http/auth-plugin.js';
 import { registerAuthRoutes } from './http/auth-routes.js';
 import { registerAuthRateLimit } from './http/auth-rate-limit.js';
@@ -43,6 +45,13 @@ import { registerRealtimeRoutes } from './http/realtime-routes.js';
 import { registerRootPage } from './http/root-page.js';
 import { registerUpgradeRequired } from './http/upgrade-required.js';
 import { registerStatusRoutes } from './http/status-routes.js';
+import { registerMetricsRoutes } from './http/metrics-routes.js';
+import { registerReadiness, type Phase } from './http/readiness.js';
+import { requestId, requestLogger } from './http/request-log.js';
+import { MeteredBroker } from './metrics/metered-broker.js';
+import { MeteredHub } from './metrics/metered-hub.js';
+import { NodeMetrics } from './metrics/node-metrics.js';
+import { pendingOutboxRows } from './store/outbox.js';
 import { registerAnalysisRoutes } from './http/analysis-routes.js';
 import { registerMatchingRoutes } from './http/matching-routes.js';
 import { registerWorkRoutes } from './http/work-routes.js';
@@ -102,14 +111,17 @@ export async function createJobstream(
   options: JobstreamOptions = {},
 ): Promise<Jobstream> {
   const store = await openStore(config.databaseUrl, { logger });
-  const broker =
+  const metrics = new NodeMetrics();
+  const broker = new MeteredBroker(
     options.broker ??
-    (await createBroker(config, logger).catch(async (error: unknown) => {
-      await store.close();
-      throw error;
-    }));
+      (await createBroker(config, logger).catch(async (error: unknown) => {
+        await store.close();
+        throw error;
+      })),
+    metrics.latency,
+  );
   // A subscriber may fall behind by as many live events as history holds while it catches up.
-  const hub = new Hub(broker, { holdLimit: Math.max(100, config.historySize) });
+  const hub: Hub = new MeteredHub(broker, { holdLimit: Math.max(100, config.historySize) }, metrics.replayed);
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const tokens = await createTokenService({
@@ -117,12 +129,20 @@ export async function createJobstream(
     jwtJwksUrl: config.jwtJwksUrl,
     dataDir: store.dataDir,
   });
-  const users = createUserService(store.db);
+  // The local owner applies on one node only: several nodes could not end it at once for all.
+  const ownerMode =
+    config.authRequired || (config.localOwner === 'auto' && config.redisUrl !== undefined)
+      ? 'off'
+      : config.localOwner;
+  const localOwner = createLocalOwner(store.db, ownerMode);
+  await localOwner.ensure();
+  const users = createUserService(store.db, () => localOwner.accountCreated());
   const profiles = new ProfileService(store);
   const parts = createWorkParts(store, config, logger, {
     ...options.work,
     pipelines: options.pipelines,
     demo: options.demo === true,
+    localOwner: async () => (await localOwner.principal()) !== undefined,
     mode: config.redisUrl === undefined ? 'store' : 'external',
   });
   const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
@@ -142,7 +162,10 @@ export async function createJobstream(
     store,
     async (event) => {
       const outcome = await hub.publish(event);
-      if (!outcome.duplicate) react(event);
+      if (!outcome.duplicate) {
+        react(event);
+        metrics.relayed(event);
+      }
       return outcome;
     },
     { logger },
@@ -150,6 +173,7 @@ export async function createJobstream(
   const authorizer = createAuthorizer({
     tokens,
     authRequired: config.authRequired,
+    localOwner,
     findUser: (id) => users.getUser(id),
     workOwner: (id) => work.ownerOf(id),
   });
@@ -167,10 +191,10 @@ export async function createJobstream(
     }),
   ];
 
-  // Fastify's own request lines would log every call; it speaks only of warnings and errors.
-  const fastifyLogger: FastifyBaseLogger = logger.child({}, { level: 'warn' });
   const app = Fastify({
-    loggerInstance: fastifyLogger,
+    // One line as each request comes and as it is answered, at info, with its reqId; no tokens.
+    loggerInstance: requestLogger(logger),
+    genReqId: requestId,
     bodyLimit: config.maxPayloadBytes,
     forceCloseConnections: 'idle',
     // TRUST_PROXY: which peers' X-Forwarded-For sets request.ip (rate limits key on it).
@@ -198,10 +222,28 @@ export async function createJobstream(
   registerAuth(app, {
     authorizer,
     authRequired: config.authRequired,
-    skip: (request) => request.routeOptions.url === '/api/v1/publish',
+    skip: (request) =>
+      request.routeOptions.url === '/api/v1/publish' || request.routeOptions.url === '/metrics',
   });
   registerIdempotency(app, store);
   registerStatusRoutes(app, { hub, broker, registry, version, workers: () => execution.health() });
+  let phase: Phase = 'starting';
+  registerReadiness(app, {
+    phase: () => phase,
+    checks: {
+      store: () => sql`select 1`.execute(store.db),
+      ...(config.redisUrl === undefined ? {} : { redis: () => broker.ping(2000) }),
+    },
+  });
+  registerMetricsRoutes(app, metrics, config.metricsToken);
+  metrics.readFrom({
+    registry,
+    hub,
+    broker,
+    endpoints: [...dialects.map((dialect) => dialect.name), 'sse'],
+    oldestUnpublished: async () => (await pendingOutboxRows(store.db, 1))[0]?.created_at ?? null,
+    queue: () => work.stats(),
+  });
   registerRealtimeRoutes(app, {
     hub,
     authorizer,
@@ -276,10 +318,13 @@ export async function createJobstream(
         const demo = { boards: demoBoards, users, profiles, postings, sources, scrapes, matching, logger };
         await seedDemo(demo, demoBase);
       }
+      phase = 'ready';
       logger.info({ address: url, version, settings: describeConfig(config) }, 'jobstream listening');
       return url;
     },
     close() {
+      // Readiness answers 503 from the first moment of a shutdown, so that balancers stop sending.
+      phase = 'draining';
       closing ??= (async () => {
         gateway.close();
         shutdown.abort();

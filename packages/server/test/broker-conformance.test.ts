@@ -117,6 +117,25 @@ for (const kind of [memory, redis]) {
       assert.equal((await broker.history('system', 1)).events, null);
     });
 
+    test('history in pages: at most limit events from since + 1, or null when the page is not all there', async (t) => {
+      const broker = await kind.make(t, { maxEvents: 6, maxAgeMs: 3_600_000 });
+      for (let i = 0; i < 5; i++) await broker.publish({ topic: 'queue', type: 'x', data: i });
+      const page = (since: number, limit: number) =>
+        broker.history('queue', since, limit).then((r) => seqs(r.events));
+      assert.deepEqual(await page(0, 2), [1, 2]);
+      assert.deepEqual(await page(2, 2), [3, 4]);
+      assert.deepEqual(await page(4, 2), [5], 'the last page is short');
+      assert.deepEqual(await page(5, 2), [], 'up to date');
+      assert.deepEqual(await page(1, 10), [2, 3, 4, 5]);
+      assert.equal((await broker.history('queue', 1, 2)).seq, 5, 'seq is the latest, not the page’s');
+      for (let i = 5; i < 9; i++) await broker.publish({ topic: 'queue', type: 'x', data: i });
+      // Six kept (4–9): a page from 2 would start at 3, which is gone.
+      assert.equal(await page(2, 2), null);
+      assert.equal(await page(1, 100), null);
+      assert.deepEqual(await page(3, 2), [4, 5]);
+      assert.deepEqual(await page(7, 5), [8, 9]);
+    });
+
     test('history trimmed by count: a since older than what is kept gets null', async (t) => {
       const broker = await kind.make(t, { maxEvents: 5, maxAgeMs: 3_600_000 });
       for (let i = 0; i < 8; i++) await broker.publish({ topic: 'postings', type: 'x', data: i });

@@ -4,6 +4,8 @@ import type { Hub, SubscribeOptions, SubscribeResult } from '../hub/hub.js';
 import type { EventSink } from '../hub/subscription.js';
 import type { Subscription } from '../hub/subscription.js';
 import type { Flushable, FlushScheduler } from './flush-scheduler.js';
+import { SendPace } from './send-pace.js';
+import { EndpointTraffic } from './traffic.js';
 import type { Transport } from './transport.js';
 
 export interface ConnectionOptions {
@@ -13,6 +15,8 @@ export interface ConnectionOptions {
   readonly sendBufferBytes: number;
   /** How the connection ends when the server shuts down. @default 1001 "server shutting down" */
   readonly goingAway?: GoingAway;
+  /** Its endpoint's counters (the registry's), for metrics. @default counters of its own */
+  readonly traffic?: EndpointTraffic;
 }
 
 /**
@@ -23,10 +27,14 @@ export type GoingAway = { readonly code: number; readonly reason: string } | 'dr
 
 const shuttingDown: GoingAway = { code: CloseCode.goingAway, reason: 'server shutting down' };
 
+/** Most catch-up (replay) bytes queued at once; more follows as the socket drains. */
+const CATCH_UP_CHUNK = 64 * 1024;
+
 /**
  * One client connection, whatever its transport: a bounded queue of outgoing frames, flushed in one
  * write per turn, and the topics it is subscribed to. A client that lets more than `sendBufferBytes`
- * pile up is closed with 4008, so a slow reader costs bounded memory.
+ * of live frames pile up is closed with 4008, so a slow reader costs bounded memory. Catch-up (a
+ * replay) is not counted: it is paced instead, queued a chunk at a time as the socket drains.
  */
 export class Connection implements Flushable {
   readonly id = randomUUID();
@@ -36,6 +44,8 @@ export class Connection implements Flushable {
   lastSeen = Date.now();
   /** Runs every heartbeat interval while the peer is alive (set by the registry). */
   heartbeat: (() => void) | undefined;
+  /** Its endpoint's counters; the session counts what arrives, the connection what it writes. */
+  readonly traffic: EndpointTraffic;
   readonly #transport: Transport;
   readonly #scheduler: FlushScheduler;
   readonly #hub: Hub;
@@ -43,6 +53,12 @@ export class Connection implements Flushable {
   readonly #goingAway: GoingAway;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
+  readonly #pace: SendPace;
+  #replaying = false;
+  /** Catch-up bytes in `#pending`. */
+  #catchUpQueued = 0;
+  /** At least as many bytes as the transport still holds of the catch-up written to it. */
+  #catchUpWritten = 0;
   #open = true;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #onClose: (() => void)[] = [];
@@ -55,6 +71,13 @@ export class Connection implements Flushable {
     this.endpoint = options.endpoint;
     this.#limit = options.sendBufferBytes;
     this.#goingAway = options.goingAway ?? shuttingDown;
+    this.traffic = options.traffic ?? new EndpointTraffic();
+    const queue = {
+      queued: () => this.#pendingBytes,
+      flushSoon: () => this.#scheduler.schedule(this, true),
+      replaying: (on: boolean) => (this.#replaying = on),
+    };
+    this.#pace = new SendPace(transport, queue, Math.min(CATCH_UP_CHUNK, this.#limit));
   }
 
   get open(): boolean {
@@ -72,7 +95,16 @@ export class Connection implements Flushable {
   /** Queues a frame. `urgent` frames skip ahead of bulk flushing (replies, small fan-outs). */
   send(frame: Buffer, urgent = true): void {
     if (!this.#open) return;
-    if (this.#pendingBytes + frame.length + this.#transport.buffered() > this.#limit) {
+    if (this.#replaying) {
+      this.#catchUpQueued += frame.length;
+    } else if (
+      this.#pendingBytes +
+        frame.length +
+        this.#transport.buffered() -
+        this.#catchUpQueued -
+        this.#catchUpWritten >
+      this.#limit
+    ) {
       this.close(CloseCode.slowConsumer, 'slow consumer', false);
       return;
     }
@@ -86,7 +118,31 @@ export class Connection implements Flushable {
     if (pending.length === 0 || !this.#open) return;
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#transport.write(pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending));
+    if (this.#catchUpQueued + this.#catchUpWritten > 0) {
+      // The transport holds no more of the earlier catch-up than it holds at all.
+      this.#catchUpWritten = Math.min(this.#catchUpWritten, this.#transport.buffered()) + this.#catchUpQueued;
+      this.#catchUpQueued = 0;
+    }
+    const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
+    this.traffic.wrote(pending.length, chunk.length);
+    this.#transport.write(chunk);
+    this.#pace.written();
+  }
+
+  /**
+   * Resolves once more catch-up may be queued (see {@link replay}); at once while the connection is
+   * ready for it, or closed.
+   */
+  whenReady(): Promise<void> {
+    return this.#open ? this.#pace.whenReady() : Promise.resolve();
+  }
+
+  /** Queues catch-up frames (a replay read by a dialect): paced by `whenReady`, not counted as live. */
+  replay(frame: Buffer): void {
+    const was = this.#replaying;
+    this.#replaying = true;
+    this.send(frame);
+    this.#replaying = was;
   }
 
   /**
@@ -99,6 +155,9 @@ export class Connection implements Flushable {
       ...options,
       // Its history is gone: the client reconnects, resumes, and is told to reload (recovered: false).
       onReset: () => this.close(CloseCode.goingAway, "a topic's history was lost; resubscribe"),
+      pace: this.#pace,
+      // Too far behind to catch up in order (live events piled up during its replay): it resumes.
+      onBehind: () => this.close(CloseCode.slowConsumer, 'slow consumer', false),
     });
     if (!this.#open) {
       this.#hub.unsubscribe(result.subscription);
@@ -134,6 +193,18 @@ export class Connection implements Flushable {
     this.#expiry.unref();
   }
 
+  /**
+   * Ends the connection as at shutdown (its client reconnects) when `signal` aborts: the access it was
+   * opened with is withdrawn (the local owner's, once an account exists).
+   */
+  endWhen(signal: AbortSignal | undefined): void {
+    if (signal === undefined) return;
+    if (signal.aborted) return this.goAway();
+    const end = (): void => this.goAway();
+    signal.addEventListener('abort', end, { once: true });
+    this.onClose(() => signal.removeEventListener('abort', end));
+  }
+
   /** Runs `listener` once the connection is gone (at once if it already is). */
   onClose(listener: () => void): void {
     if (!this.#open) {
@@ -146,6 +217,7 @@ export class Connection implements Flushable {
   /** Closes the connection; with `flushFirst`, frames already queued are written before the close. */
   close(code: number, reason: string, flushFirst = true): void {
     if (!this.#open) return;
+    if (code === CloseCode.slowConsumer) this.traffic.slowConsumerCuts++;
     if (flushFirst) this.flush();
     this.#transport.close(code, reason);
     this.dispose();
@@ -174,6 +246,7 @@ export class Connection implements Flushable {
     clearTimeout(this.#expiry);
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#pace.dispose();
     for (const sub of this.#subscriptions.values()) this.#hub.unsubscribe(sub);
     this.#subscriptions.clear();
     for (const listener of this.#onClose) listener();

@@ -4,6 +4,10 @@ export interface Transport {
   write(chunk: Buffer): void;
   /** Bytes written but not yet handed to the kernel. */
   buffered(): number;
+  /** true from a write that filled the buffer until it has drained (the stream's `writableNeedDrain`). */
+  congested(): boolean;
+  /** Calls `listener` once, when a congested buffer has drained. */
+  onDrain(listener: () => void): void;
   /** Ends the connection with a close code (WebSocket) or by ending the response (HTTP). */
   close(code: number, reason: string): void;
   /** Drops the connection at once, without a closing handshake. */

@@ -25,6 +25,14 @@ export class WsTransport implements Transport {
     return this.#socket.writableLength;
   }
 
+  congested(): boolean {
+    return this.#socket.writableNeedDrain;
+  }
+
+  onDrain(listener: () => void): void {
+    this.#socket.once('drain', listener);
+  }
+
   close(code: number, reason: string): void {
     this.#ws.close(code, reason);
   }

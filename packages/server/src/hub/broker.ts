@@ -24,9 +24,18 @@ export interface HistoryRead {
   readonly seq: number;
   /**
    * Every event with seq > `since`, in order, or null when history no longer reaches back that far
-   * (or `since` is beyond `seq`). Empty when `since` was not given.
+   * (or `since` is beyond `seq`). Empty when `since` was not given. A read with a `limit` holds at most
+   * that many, the oldest first: a page, whose last seq is where the next page starts.
    */
   readonly events: readonly CanonicalEvent[] | null;
+}
+
+/** How a broker's connection fares, for metrics (a broker with no connection of its own has none). */
+export interface BrokerHealth {
+  /** Errors its connections reported. */
+  readonly errors: number;
+  /** Times a connection was made again after it was lost. */
+  readonly reconnects: number;
 }
 
 export interface BrokerStats {
@@ -43,7 +52,8 @@ export interface BrokerStats {
  * - `publish` assigns the topic's next seq (1, 2, 3… with no gaps within an epoch), stamps `ts`,
  *   appends the event to history (trimmed by count and age), and delivers it to the listener of every
  *   node that watches the topic, in seq order per topic. It resolves after the event is in history.
- * - `history(topic, since)` never returns a partial replay: all events after `since`, or null.
+ * - `history(topic, since, limit?)` never returns a partial replay: all events after `since` (or the
+ *   first `limit` of them, every one of them there), or null.
  * - After `watch(topic)` resolves, every event published to the topic reaches the listener. Events of
  *   topics nobody on this node watches may reach it too (the embedded broker hands over all); the hub
  *   drops them.
@@ -51,7 +61,7 @@ export interface BrokerStats {
  */
 export interface Broker {
   publish(input: PublishInput): Promise<PublishOutcome>;
-  history(topic: string, since: number | undefined): Promise<HistoryRead>;
+  history(topic: string, since: number | undefined, limit?: number): Promise<HistoryRead>;
   /** Sets the one listener of live events on this node. */
   setListener(listener: (event: CanonicalEvent) => void): void;
   /**
@@ -62,6 +72,13 @@ export interface Broker {
   watch(topic: string): Promise<void>;
   unwatch(topic: string): void;
   stats(): BrokerStats;
+  /** Counts of its connections' errors and reconnects; absent when it has no connection to lose. */
+  health?(): BrokerHealth;
+  /**
+   * Resolves when the broker answers within `timeoutMs` (Redis: PING), rejects when it does not or is
+   * not connected; absent when it is always there (the embedded broker). Readiness asks it.
+   */
+  ping?(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '@jobstream/protocol';
 import type { Broker, PublishInput, PublishOutcome } from './broker.js';
 import { HubEvent } from './hub-event.js';
-import { Subscription, type EventSink } from './subscription.js';
+import { Subscription, type EventSink, type Pace, type PageReader } from './subscription.js';
 import { typeMatcher } from './type-filter.js';
 
 export interface SubscribeOptions {
@@ -16,6 +16,23 @@ export interface SubscribeOptions {
    * the subscriber can resume and be told `recovered: false`. Without it the subscription carries on.
    */
   readonly onReset?: (() => void) | undefined;
+  /**
+   * Paces the replay: it is handed over as the subscriber takes it, so that a replay of any size
+   * fits through a bounded send buffer. Without it, the replay comes as fast as history is read.
+   */
+  readonly pace?: Pace | undefined;
+  /**
+   * Called when the subscriber cannot be caught up in order (more live events arrived during its
+   * replay than it may hold, or history was trimmed under it); it is unsubscribed, and should resume.
+   */
+  readonly onBehind?: (() => void) | undefined;
+}
+
+export interface HubOptions {
+  /** Most live events one subscription holds while it catches up. @default 1000 */
+  readonly holdLimit?: number;
+  /** Events per history read of a replay. @default 100 */
+  readonly pageEvents?: number;
 }
 
 export interface SubscribeResult {
@@ -42,6 +59,8 @@ export interface HubStats {
  */
 export class Hub {
   readonly #broker: Broker;
+  readonly #holdLimit: number;
+  readonly #pageEvents: number;
   readonly #topics = new Map<string, Set<Subscription>>();
   /** Resolves once the broker delivers the topic's live events here; shared by concurrent subscribers. */
   readonly #watching = new Map<string, Promise<void>>();
@@ -49,8 +68,10 @@ export class Hub {
   #published = 0;
   #delivered = 0;
 
-  constructor(broker: Broker) {
+  constructor(broker: Broker, options: HubOptions = {}) {
     this.#broker = broker;
+    this.#holdLimit = options.holdLimit ?? 1000;
+    this.#pageEvents = options.pageEvents ?? 100;
     broker.setListener((event) => this.#dispatch(event));
     broker.setResetListener?.((topic) => {
       for (const sub of [...(this.#topics.get(topic) ?? [])]) sub.reset();
@@ -64,11 +85,20 @@ export class Hub {
   }
 
   /**
-   * Subscribes `sink` to `topic`. Live events are held from this call on, history is read, and
-   * `start()` on the result hands over replay then live events with no gap and no duplicate.
+   * Subscribes `sink` to `topic`. Live events are held from this call on, history is read (its first
+   * page), and `start()` on the result hands over replay then live events with no gap and no duplicate.
    */
   async subscribe(topic: string, sink: EventSink, options: SubscribeOptions = {}): Promise<SubscribeResult> {
-    const subscription = new Subscription(topic, sink, typeMatcher(options.types), options.onReset);
+    const subscription: Subscription = new Subscription(topic, sink, {
+      filter: typeMatcher(options.types),
+      onReset: options.onReset,
+      pace: options.pace,
+      holdLimit: this.#holdLimit,
+      onBehind: () => {
+        this.unsubscribe(subscription);
+        options.onBehind?.();
+      },
+    });
     let subs = this.#topics.get(topic);
     if (!subs) {
       subs = new Set();
@@ -80,17 +110,26 @@ export class Hub {
     try {
       await this.#watching.get(topic);
       const { since, epoch: clientEpoch } = options;
-      const read = await this.#broker.history(topic, since);
+      const pageEvents = this.#pageEvents;
+      const read = await this.#broker.history(topic, since, pageEvents);
       const epochOk = clientEpoch === undefined || clientEpoch === read.epoch;
       const recovered = since !== undefined && epochOk && read.events !== null;
       const replay = recovered ? (read.events ?? []) : [];
       const fromSeq = recovered ? (since ?? 0) : read.seq;
+      // A full page short of the latest seq: more follows, read as the replay reaches it.
+      const more = (events: readonly CanonicalEvent[], seq: number): boolean =>
+        events.length === pageEvents && (events.at(-1)?.seq ?? seq) < seq;
+      const next: PageReader = async (after) => {
+        const page = await this.#broker.history(topic, after, pageEvents);
+        if (page.events === null || page.epoch !== read.epoch) return null;
+        return { events: page.events, more: more(page.events, page.seq) };
+      };
       return {
         subscription,
         seq: read.seq,
         epoch: read.epoch,
         recovered,
-        start: () => subscription.start(fromSeq, replay),
+        start: () => subscription.start(fromSeq, replay, more(replay, read.seq) ? next : undefined),
       };
     } catch (error) {
       this.unsubscribe(subscription);

@@ -74,7 +74,7 @@ export class MemoryBroker implements Broker {
     return Promise.resolve({ topic: input.topic, seq, duplicate: false });
   }
 
-  history(topic: string, since: number | undefined): Promise<HistoryRead> {
+  history(topic: string, since: number | undefined, limit?: number): Promise<HistoryRead> {
     const state = this.#topics.get(topic);
     const epoch = state?.epoch ?? this.#state(topic).epoch;
     const seq = state?.seq ?? 0;
@@ -83,7 +83,8 @@ export class MemoryBroker implements Broker {
     const held = state ? state.history.length - state.head : 0;
     const oldest = seq - held + 1;
     if (since + 1 < oldest) return Promise.resolve({ epoch, seq, events: null });
-    const events = state ? state.history.slice(state.head + (since + 1 - oldest)) : [];
+    const from = state ? state.head + (since + 1 - oldest) : 0;
+    const events = state ? state.history.slice(from, limit === undefined ? undefined : from + limit) : [];
     return Promise.resolve({ epoch, seq, events });
   }
 

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type {
   Broker,
+  BrokerHealth,
   BrokerStats,
   HistoryLimits,
   HistoryRead,
@@ -111,7 +112,8 @@ return {0, seq}
 
 /**
  * KEYS: meta, stream
- * ARGV: candidate epoch, since ('' for none), first stream id to read, max age ms, meta TTL ms
+ * ARGV: candidate epoch, since ('' for none), first stream id to read, max age ms, meta TTL ms,
+ *       most events to return (0: all)
  * Returns {epoch, seq, complete (1|0), event JSON…}: complete 0 means history does not reach back.
  */
 const HISTORY_LUA = `${LUA_ISO}
@@ -130,9 +132,21 @@ if ARGV[2] == '' then return {epoch, seq, 1} end
 local since = tonumber(ARGV[2])
 if since > seq then return {epoch, seq, 0} end
 if since == seq then return {epoch, seq, 1} end
-local entries = redis.call('XRANGE', stream, ARGV[3], '+')
--- Ids are distinct seqs in (since, seq]: as many entries as seqs means every one is there.
-if #entries ~= seq - since then return {epoch, seq, 0} end
+local want = seq - since
+local limit = tonumber(ARGV[6])
+local entries
+if limit > 0 and limit < want then
+  want = limit
+  entries = redis.call('XRANGE', stream, ARGV[3], '+', 'COUNT', limit)
+else
+  entries = redis.call('XRANGE', stream, ARGV[3], '+')
+end
+-- Ids are distinct seqs in (since, seq]: as many entries as seqs means every one is there; a page is
+-- whole when it starts at since + 1 and ends want seqs later.
+if #entries ~= want then return {epoch, seq, 0} end
+if limit > 0 and tonumber(string.match(entries[#entries][1], '^(%d+)')) ~= since + want then
+  return {epoch, seq, 0}
+end
 if tonumber(entries[1][2][2]) < nowMs() - tonumber(ARGV[4]) then return {epoch, seq, 0} end
 local out = {epoch, seq, 1}
 for i, entry in ipairs(entries) do out[i + 3] = entry[2][4] end
@@ -186,6 +200,8 @@ export class RedisBroker implements Broker {
   #refresher: NodeJS.Timeout | undefined;
   #connected = false;
   #closed = false;
+  #errors = 0;
+  #reconnects = 0;
 
   private constructor(options: RedisBrokerOptions) {
     this.#prefix = options.prefix ?? 'jobstream:';
@@ -215,7 +231,11 @@ export class RedisBroker implements Broker {
     this.#commands.defineCommand('jobstreamHistory', { lua: HISTORY_LUA, numberOfKeys: 2 });
     this.#subscriber.on('message', (_channel: string, message: string) => this.#receive(message));
     this.#subscriber.on('ready', () => {
+      if (this.#connected) this.#reconnects++;
       if (this.#connected && !this.#closed) this.#recover();
+    });
+    this.#commands.on('ready', () => {
+      if (this.#connected) this.#reconnects++;
     });
   }
 
@@ -228,6 +248,7 @@ export class RedisBroker implements Broker {
     let lastError: Error | undefined;
     const onError = (error: Error): void => {
       lastError = error;
+      broker.#errors++;
       if (broker.#connected) broker.#logger?.warn({ err: error }, 'Redis connection failed; reconnecting');
     };
     broker.#commands.on('error', onError);
@@ -282,7 +303,7 @@ export class RedisBroker implements Broker {
     return { topic: first.slice(bar + 1), seq: Number(first.slice(0, bar)), duplicate: true };
   }
 
-  async history(topic: string, since: number | undefined): Promise<HistoryRead> {
+  async history(topic: string, since: number | undefined, limit?: number): Promise<HistoryRead> {
     const reply = (await this.#run('jobstreamHistory', [
       this.#key(topic, 'meta'),
       this.#key(topic, 'log'),
@@ -291,6 +312,7 @@ export class RedisBroker implements Broker {
       since === undefined ? '' : `${since + 1}-0`,
       this.#limits.maxAgeMs,
       this.#metaTtlMs,
+      limit ?? 0,
     ])) as HistoryReply;
     const [epoch, seq, complete] = reply;
     if (complete === 0) return { epoch, seq: Number(seq), events: null };
@@ -339,6 +361,27 @@ export class RedisBroker implements Broker {
     this.#subscriber.unsubscribe(this.#channel(topic)).catch((error: unknown) => {
       this.#logger?.warn({ err: error, topic }, 'Redis UNSUBSCRIBE failed');
     });
+  }
+
+  health(): BrokerHealth {
+    return { errors: this.#errors, reconnects: this.#reconnects };
+  }
+
+  async ping(timeoutMs: number): Promise<void> {
+    // Commands wait in ioredis's queue while it reconnects: not connected is an answer at once.
+    if (this.#commands.status !== 'ready') throw new Error(`Redis is ${this.#commands.status}`);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.#commands.ping(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   stats(): BrokerStats {

@@ -5,25 +5,70 @@ import type { TypeMatcher } from './type-filter.js';
 export type EventSink = (event: HubEvent) => void;
 
 /**
+ * How a subscriber paces its catch-up (the replay, then the live events held meanwhile): a replay of
+ * any size goes out as fast as the subscriber takes it, and never piles up in its send queue.
+ */
+export interface Pace {
+  /** true while the subscriber can take more catch-up at once. */
+  ready(): boolean;
+  /** Calls `resume` once, when the subscriber can take more. */
+  wait(resume: () => void): void;
+  /** Told around each run of catch-up handed to the sink, so that it can tell catch-up from live. */
+  replaying(on: boolean): void;
+}
+
+/** One page of history after a seq, and whether more follows; null when history no longer holds it. */
+export type PageReader = (
+  after: number,
+) => Promise<{ readonly events: readonly CanonicalEvent[]; readonly more: boolean } | null>;
+
+export interface SubscriptionOptions {
+  readonly filter: TypeMatcher | undefined;
+  readonly onReset?: (() => void) | undefined;
+  /** Without it, catch-up is handed over as fast as history is read. */
+  readonly pace?: Pace | undefined;
+  /** Most live events held while the subscriber catches up. */
+  readonly holdLimit: number;
+  /** Called when it cannot be caught up in order: more live events than it may hold, history gone. */
+  readonly onBehind: () => void;
+}
+
+const NONE: readonly CanonicalEvent[] = [];
+
+/**
  * One subscriber's view of a topic. It starts out holding live events while history is read, then
- * delivers the replay and the held events, skipping every seq already delivered, and goes live: no gap,
- * no duplicate across the hand-off.
+ * delivers the replay page by page (as its pace allows) and the held events, skipping every seq already
+ * delivered, and goes live: no gap, no duplicate across the hand-off. What it holds is bounded: a
+ * subscriber that falls further behind is let go of (`onBehind`) and resumes from its last seq.
  */
 export class Subscription {
   readonly topic: string;
   #sink: EventSink;
   readonly #filter: TypeMatcher | undefined;
+  readonly #onReset: (() => void) | undefined;
+  readonly #pace: Pace | undefined;
+  readonly #holdLimit: number;
+  readonly #onBehind: () => void;
+  /** Live events held until the catch-up has delivered them; undefined once live. */
   #held: HubEvent[] | undefined = [];
+  #heldHead = 0;
+  #page = NONE;
+  #pageHead = 0;
+  /** Reads the replay's next page; undefined when the page at hand is its last. */
+  #next: PageReader | undefined;
+  #reading = false;
   /** The highest seq this subscriber has been given (or chose to skip). */
   #lastSeq = 0;
   #closed = false;
-  readonly #onReset: (() => void) | undefined;
 
-  constructor(topic: string, sink: EventSink, filter: TypeMatcher | undefined, onReset?: () => void) {
+  constructor(topic: string, sink: EventSink, options: SubscriptionOptions) {
     this.topic = topic;
     this.#sink = sink;
-    this.#filter = filter;
-    this.#onReset = onReset;
+    this.#filter = options.filter;
+    this.#onReset = options.onReset;
+    this.#pace = options.pace;
+    this.#holdLimit = options.holdLimit;
+    this.#onBehind = options.onBehind;
   }
 
   get closed(): boolean {
@@ -32,24 +77,26 @@ export class Subscription {
 
   /** Called by the hub for each live event of the topic, in seq order. */
   offer(event: HubEvent): void {
-    if (this.#held) {
-      this.#held.push(event);
+    const held = this.#held;
+    if (held === undefined) {
+      this.#deliver(event);
       return;
     }
-    this.#deliver(event);
+    if (held.length - this.#heldHead >= this.#holdLimit) this.#onBehind();
+    else held.push(event);
   }
 
   /**
-   * Ends the hold: delivers `replay` (events after the client's seq) then the held live events,
-   * each seq at most once. Without a replay the subscription starts after `fromSeq`.
+   * Ends the hold: delivers `replay` (the first page of events after the client's seq; `next` reads
+   * the others) then the held live events, each seq at most once, then goes live. Without a replay the
+   * subscription starts after `fromSeq`.
    */
-  start(fromSeq: number, replay: readonly CanonicalEvent[]): void {
+  start(fromSeq: number, replay: readonly CanonicalEvent[], next?: PageReader): void {
     if (this.#closed) return;
     this.#lastSeq = fromSeq;
-    const held = this.#held ?? [];
-    this.#held = undefined;
-    for (const event of replay) this.#deliver(new HubEvent(event, 1));
-    for (const event of held) this.#deliver(event);
+    this.#page = replay;
+    this.#next = next;
+    this.#pump();
   }
 
   /**
@@ -65,7 +112,68 @@ export class Subscription {
   close(): void {
     this.#closed = true;
     this.#held = undefined;
+    this.#page = NONE;
+    this.#next = undefined;
     this.#sink = () => {};
+  }
+
+  /** Hands over catch-up while the pace allows, reading pages as needed; goes live at its end. */
+  readonly #pump = (): void => {
+    if (this.#closed || this.#reading) return;
+    const pace = this.#pace;
+    pace?.replaying(true);
+    try {
+      for (;;) {
+        const held = this.#held;
+        if (this.#closed || held === undefined) return;
+        if (pace !== undefined && !pace.ready()) {
+          pace.wait(this.#pump);
+          return;
+        }
+        if (this.#pageHead < this.#page.length) {
+          this.#deliver(new HubEvent(this.#page[this.#pageHead++] as CanonicalEvent, 1));
+        } else if (this.#next !== undefined) {
+          this.#read(this.#next);
+          return;
+        } else if (this.#heldHead < held.length) {
+          this.#deliver(held[this.#heldHead++] as HubEvent);
+          // What was delivered is let go of once it is most of the array.
+          if (this.#heldHead >= 1024 && this.#heldHead * 2 >= held.length) {
+            held.splice(0, this.#heldHead);
+            this.#heldHead = 0;
+          }
+        } else {
+          // Caught up: nothing else can arrive in between, so live delivery takes over from here.
+          this.#held = undefined;
+          this.#page = NONE;
+          return;
+        }
+      }
+    } finally {
+      pace?.replaying(false);
+    }
+  };
+
+  #read(next: PageReader): void {
+    this.#reading = true;
+    next(this.#lastSeq).then(
+      (page) => {
+        this.#reading = false;
+        if (this.#closed) return;
+        if (page === null) {
+          this.#onBehind(); // trimmed while it caught up: it resumes and is told what is lost
+          return;
+        }
+        this.#page = page.events;
+        this.#pageHead = 0;
+        if (!page.more) this.#next = undefined;
+        this.#pump();
+      },
+      () => {
+        this.#reading = false;
+        if (!this.#closed) this.#onBehind();
+      },
+    );
   }
 
   #deliver(event: HubEvent): void {
