@@ -1,10 +1,13 @@
 import type { Connection } from './connection.js';
+import { Traffic } from './traffic.js';
 
 /**
  * Every open connection of this node: counts per endpoint, the connection limit, and one heartbeat
  * timer for all of them (a timer per socket would cost memory per idle connection).
  */
 export class ConnectionRegistry {
+  /** Messages and bytes in and out, by endpoint: each connection is given its endpoint's counters. */
+  readonly traffic = new Traffic();
   readonly #connections = new Set<Connection>();
   readonly #byEndpoint = new Map<string, number>();
   readonly #maxConnections: number;

@@ -79,6 +79,7 @@ export async function openSseStream(
   const connection = new Connection(new SseTransport(res), deps.scheduler, deps.hub, {
     endpoint: 'sse',
     sendBufferBytes: deps.sendBufferBytes,
+    traffic: deps.registry.traffic.of('sse'),
   });
   const keepAlive = Buffer.from(': keep-alive\n\n');
   deps.registry.add(connection, () => {

@@ -37,7 +37,9 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
     endpoint,
     sendBufferBytes: limits.sendBufferBytes,
     goingAway: dialect.goingAway,
+    traffic: deps.registry.traffic.of(endpoint),
   });
+  const { traffic } = connection;
   const limiter = new RateLimiter(limits.rateLimitPerSec, limits.rateLimitBurst);
   let session: DialectSession | undefined;
   let early: string[] | undefined = [];
@@ -53,6 +55,7 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
   };
   /** A message refused: over the rate, or too many waiting. The client is told at most once a second. */
   const refused = (verdict: Exclude<RateVerdict, 'ok'>): void => {
+    traffic.rateLimited++;
     if (verdict === 'limited') {
       if (session) session.rateLimited();
       else limitedEarly = true;
@@ -65,6 +68,7 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
   };
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
     connection.lastSeen = Date.now();
+    traffic.received(Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
     if (flooded) return;
     const verdict = limiter.take();
     if (verdict !== 'ok') return refused(verdict);
