@@ -91,6 +91,12 @@ export const settings = {
     default: 'false',
     help: 'demand credentials everywhere',
   },
+  localOwner: {
+    env: 'LOCAL_OWNER',
+    schema: z.enum(['auto', 'on', 'off']),
+    default: 'auto',
+    help: 'callers without credentials are the local owner (a job seeker) — auto: on one node while no account exists and AUTH_REQUIRED is off; on: always (a personal server; not with AUTH_REQUIRED); off: never',
+  },
   corsOrigins: {
     env: 'CORS_ORIGINS',
     schema: originListSchema,
@@ -247,6 +253,11 @@ export function loadConfig(
     out[name] = parsed.data;
   }
   const config = out as Config;
+  if (config.localOwner === 'on' && config.authRequired) {
+    throw new ConfigError(
+      'LOCAL_OWNER (--local-owner) is on, but AUTH_REQUIRED demands credentials: choose one',
+    );
+  }
   return { ...config, redisUrl: config.redisUrl ?? redisUrlFromParts(config) };
 }
 

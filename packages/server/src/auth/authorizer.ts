@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { anonymous, type Authorizer, type Principal } from '../gateway/authorizer.js';
 import type { Role } from '../store/schema.js';
 import { credentialOf } from './credentials.js';
+import type { LocalOwner } from './local-owner.js';
 import type { TokenService } from './tokens.js';
 
 /** Topics every reader may see (every signed-in reader, with `AUTH_REQUIRED`). */
@@ -22,6 +23,8 @@ export interface AuthorizerOptions {
   readonly findUser?: (id: string) => Promise<{ id: string; role: Role } | undefined>;
   /** The owner of a unit of work: undefined when there is no such work, null for anonymous work. */
   readonly workOwner?: (workId: string) => Promise<string | null | undefined>;
+  /** Who a caller without credentials is, while the local owner mode applies (auth/local-owner.ts). */
+  readonly localOwner?: Pick<LocalOwner, 'principal'>;
 }
 
 /** The gateway's authorizer, plus `identify` for HTTP routes that serve anonymous and signed-in callers. */
@@ -32,7 +35,7 @@ export interface JobstreamAuthorizer extends Authorizer {
 
 /** Authentication by token and topic authorization as DESIGN.md's table sets it out. */
 export function createAuthorizer(options: AuthorizerOptions): JobstreamAuthorizer {
-  const { tokens, authRequired, findUser, workOwner } = options;
+  const { tokens, authRequired, findUser, workOwner, localOwner } = options;
 
   async function verifyToken(token: string): Promise<Principal> {
     const verified = await tokens.verify(token);
@@ -52,7 +55,8 @@ export function createAuthorizer(options: AuthorizerOptions): JobstreamAuthorize
 
   async function identify(request: Parameters<Authorizer['authenticate']>[0]): Promise<Principal> {
     const token = credentialOf(request);
-    return token === undefined ? anonymous : verifyToken(token);
+    if (token !== undefined) return verifyToken(token);
+    return (!authRequired && (await localOwner?.principal())) || anonymous;
   }
 
   return {

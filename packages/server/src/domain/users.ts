@@ -21,8 +21,11 @@ export interface UserService {
 const invalidLogin = () => new AppError(ErrorCode.unauthorized, 'invalid email or password');
 const columns = ['id', 'email', 'name', 'role', 'created_at'] as const;
 
-/** The user service over the store's database (`store.db`). */
-export function createUserService(db: Kysely<Database>): UserService {
+/**
+ * The user service over the store's database (`store.db`); `onCreated` runs after each new account (the
+ * local owner's time ends with the first).
+ */
+export function createUserService(db: Kysely<Database>, onCreated?: () => void): UserService {
   // Unknown emails are checked against a real hash too, so response time does not reveal which exist.
   let decoy: Promise<string> | undefined;
 
@@ -48,6 +51,7 @@ export function createUserService(db: Kysely<Database>): UserService {
       if (isUniqueViolation(error)) throw emailTaken();
       throw error;
     }
+    onCreated?.();
     return publicUser(user);
   }
 

@@ -8,6 +8,10 @@ export interface Principal {
   readonly role: string | null;
   /** When the credential lapses (ms since epoch); null for anonymous or non-expiring credentials. */
   readonly expiresAt: number | null;
+  /** A caller without credentials taken as the local owner (see auth/local-owner.ts). */
+  readonly localOwner?: true;
+  /** Aborts when this principal's access is withdrawn: its connections then end (and reconnect). */
+  readonly revoked?: AbortSignal;
 }
 
 export const anonymous: Principal = { userId: null, role: null, expiresAt: null };

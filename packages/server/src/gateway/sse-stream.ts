@@ -90,6 +90,7 @@ export async function openSseStream(
   res.on('close', () => connection.dispose());
   // A stream ends when its credential lapses, as a socket does (SseTransport says why: token_expired).
   connection.expireAt(principal.expiresAt);
+  connection.endWhen(principal.revoked);
   req.socket.setNoDelay(true);
   connection.send(Buffer.from('retry: 2000\n\n'));
 

@@ -132,6 +132,7 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
     const context = { principal, request, url, params };
     pending.open((connection) => {
       connection.expireAt(principal.expiresAt);
+      connection.endWhen(principal.revoked);
       return dialect.open({ ...context, connection, refused: pending.refused, ...shared });
     });
   };

@@ -23,6 +23,8 @@ export interface WorkOptions {
   readonly retryBaseMs?: number;
   /** `serve --demo`: the demo's scrape sources are listed and scraped (else left alone). */
   readonly demo?: boolean;
+  /** Whether the local owner is the user now (auth/local-owner.ts): every new posting is analysed for them. */
+  readonly localOwner?: () => Promise<boolean>;
 }
 
 /** The work queue, its pipelines and the services they need: the same in `serve` and `worker`. */
@@ -48,7 +50,7 @@ export function createWorkParts(
   const work = new WorkService(store, { retryBaseMs: options.retryBaseMs });
   const postings = new PostingService(store, { authRequired: config.authRequired });
   const matching = new MatchingRuns(store, work, evaluatorFor(config, logger));
-  const analyses = new Analyses(store, work, postings);
+  const analyses = new Analyses(store, work, postings, options.localOwner);
   const recommendations = new Recommendations(store, work);
   const sourcePolicy = new SourcePolicy({ allowPrivate: config.sourceAllowPrivate });
   const sources = new SourceService(store, {

@@ -91,20 +91,24 @@ class ChannelsSession implements DialectSession {
     await Promise.resolve();
     const { connection, principal, url, authorizer } = this.#ctx;
     const claimed = url.searchParams.get('user_id') || null;
-    if (principal.userId !== null && claimed !== null && claimed !== principal.userId) {
+    const signedIn = principal.userId !== null && principal.localOwner !== true;
+    if (signedIn && claimed !== null && claimed !== principal.userId) {
       connection.close(CloseCode.authFailed, 'user_id does not match the credentials');
       return;
     }
     // Without credentials the claimed user_id is only echoed: anyone could claim any id, and the
-    // authorizer refuses `user:{id}` to an anonymous principal.
-    this.#userId = principal.userId ?? claimed;
+    // authorizer refuses `user:{id}` to an anonymous principal. The local owner's events are their own
+    // (`user:{owner}`), whatever id the document's example claims (`?user_id=test`).
+    const own = principal.userId;
+    this.#userId = signedIn ? own : (claimed ?? own);
     this.#counts.connected(this.#userId);
     this.#counted = true;
     connection.onClose(() => this.#release());
 
     const starts: (() => void)[] = [];
     const always: string[] = [topics.system];
-    if (this.#userId !== null) always.push(topics.user(this.#userId));
+    const reader = own ?? this.#userId; // an anonymous claim, which the authorizer refuses below
+    if (reader !== null) always.push(topics.user(reader));
     if (principal.role !== null) always.push(topics.role(principal.role));
     for (const topic of always) {
       if (!(await authorizer.canRead(principal, topic))) continue;

@@ -1,4 +1,5 @@
 import { topics } from '@jobstream/protocol';
+import { LOCAL_OWNER_ID } from '../../auth/local-owner.js';
 import { requireRole } from '../../domain/access.js';
 import type { PostingService } from '../../domain/postings.js';
 import { toProfile } from '../../domain/profiles.js';
@@ -27,11 +28,19 @@ export class Analyses {
   readonly #store: Store;
   readonly #work: WorkService;
   readonly #postings: PostingService;
+  readonly #localOwner: (() => Promise<boolean>) | undefined;
 
-  constructor(store: Store, work: WorkService, postings: PostingService) {
+  /** `localOwner`: whether the local owner is the user now; then every new posting is analysed for them. */
+  constructor(
+    store: Store,
+    work: WorkService,
+    postings: PostingService,
+    localOwner?: () => Promise<boolean>,
+  ) {
     this.#store = store;
     this.#work = work;
     this.#postings = postings;
+    this.#localOwner = localOwner;
   }
 
   /** `POST /api/v1/jobs/{id}/analyze`: the caller's own analysis of a posting. */
@@ -56,13 +65,15 @@ export class Analyses {
       .where('users.role', '=', 'job_seeker')
       .limit(MAX_SEEKERS_PER_POSTING)
       .execute();
-    const fitting = profiles.map(toProfile).filter((profile) => fits(posting, profile));
-    for (const profile of fitting) {
-      await this.#work.create(
-        'analysis',
-        { posting_id: postingId, user_id: profile.user_id },
-        profile.user_id,
-      );
+    const fitting = profiles
+      .map(toProfile)
+      .filter((profile) => fits(posting, profile))
+      .map((profile) => profile.user_id);
+    // The local owner is the only user of a personal server: every posting is analysed for them, as
+    // the originals analysed every job they found, profile or not.
+    if (!fitting.includes(LOCAL_OWNER_ID) && (await this.#localOwner?.())) fitting.push(LOCAL_OWNER_ID);
+    for (const userId of fitting) {
+      await this.#work.create('analysis', { posting_id: postingId, user_id: userId }, userId);
     }
     return fitting.length;
   }
