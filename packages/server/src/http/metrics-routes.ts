@@ -28,7 +28,6 @@ export function registerMetricsRoutes(
         description:
           'Connections, traffic, latency, replays, outbox lag, broker and work queue; METRICS_TOKEN guards it.',
         tags: ['operations'],
-        security: [{ metricsToken: [] }],
       },
     },
     async (request, reply) => {
