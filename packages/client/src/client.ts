@@ -120,6 +120,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
   let upgradeTimer: ReturnType<typeof setTimeout> | undefined;
   let watchdog: ReturnType<typeof setInterval> | undefined;
   let lastPing = 0;
+  let userId: string | null | undefined;
 
   function emit<K extends keyof ClientEvents>(type: K, value: ClientEvents[K]): void {
     for (const listener of (listeners.get(type) ?? []) as Set<(value: ClientEvents[K]) => void>) {
@@ -215,6 +216,7 @@ export function createClient(options: ClientOptions): JobstreamClient {
   function onMessage(m: ServerMessage): void {
     switch (m.type) {
       case 'welcome':
+        userId = m.user_id;
         opened = true;
         everOpened = true;
         failures = 0;
@@ -431,6 +433,9 @@ export function createClient(options: ClientOptions): JobstreamClient {
     },
     get transport() {
       return transportName;
+    },
+    get userId() {
+      return userId;
     },
     subscribe(topic, handler, subscribeOptions = {}) {
       let t = topics.get(topic);

@@ -104,6 +104,11 @@ export interface JobstreamClient {
   /** The transport in use (or last tried). */
   readonly transport: TransportName | undefined;
   /**
+   * Whom the server takes this client for, as its WebSocket welcome said: a user id, null when
+   * anonymous, undefined before the first welcome (or over SSE and long-poll, which do not say).
+   */
+  readonly userId: string | null | undefined;
+  /**
    * Calls `handler` with every event of `topic`, exactly once and in order, across reconnects.
    * Returns the function that ends the subscription.
    */

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import type { AppReport } from './browser/page.js';
+import { signUp } from '../../server/test/helpers/api.js';
 import { dropConnections, publish, sleep, startServer, until, type TestServer } from './helpers/jobstream.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -21,6 +22,7 @@ interface PageApi {
   start(url: string, blockWebSocket: boolean): void;
   mount(url: string): void;
   mountReplay(url: string): void;
+  mountOwnQueue(url: string, token: string): void;
   unmount(): void;
 }
 
@@ -209,5 +211,42 @@ test(
 
     await call('unmount()');
     await until(() => native() === 0, 'the connection closed after its last user left', 3000);
+  },
+);
+
+test(
+  "useJobsWebSocket, signed in: the reader's own work arrives whole (the shared queue shows it redacted)",
+  { skip },
+  async (t) => {
+    const { page, server } = await openPage(t);
+    const seeker = await signUp(server.url, 'Quinn', 'job_seeker');
+    const posting = await seeker.call<{ id: number }>('POST', '/api/v1/jobs', {
+      company: 'Acme',
+      job_title: 'Backend Engineer',
+    });
+    await page.evaluate(
+      ([url, token]) =>
+        (globalThis as unknown as { jobstream: PageApi }).jobstream.mountOwnQueue(url!, token!),
+      [server.url, seeker.token],
+    );
+    await until(() => (server.server.registry.byEndpoint().native ?? 0) > 0, 'the hook connected');
+    await sleep(300); // its subscriptions go out once the welcome has named the reader
+    const asked = await seeker.call<{ job_id: string }>('POST', `/api/v1/jobs/${posting.body.id}/analyze`);
+    assert.equal(asked.status, 202, JSON.stringify(asked.body));
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { jobstream: PageApi }).jobstream.report.ownJobs.some((j) =>
+          j.startsWith('job_completed'),
+        ),
+      undefined,
+      { timeout: 10_000 },
+    );
+    const jobs = await read(page)<string[]>('report.ownJobs');
+    const mine = jobs.filter((j) => j.includes(asked.body.job_id));
+    assert.equal(mine[0]?.split(' ')[0], 'job_created');
+    const completed = mine.find((j) => j.startsWith('job_completed'))!;
+    assert.match(completed, /match_score/, 'with its result, as REST shows it to its owner');
+    assert.equal(new Set(mine).size, mine.length, 'each update once');
+    await read(page)('unmount()');
   },
 );

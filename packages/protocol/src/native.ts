@@ -39,6 +39,8 @@ export const WelcomeMessage = z.object({
   connection_id: z.string(),
   server_time: z.string(),
   heartbeat_ms: z.number().int(),
+  /** Who the server takes the client for: its user's id, null when anonymous. */
+  user_id: z.string().nullable().optional(),
 });
 export const SubscribedMessage = z.object({
   type: z.literal('subscribed'),

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { TokenSource } from '../types.js';
+import type { JobstreamEvent } from '../events.js';
 import type { TransportName } from '../transports/transport.js';
 import {
   queueStats,
@@ -61,18 +62,21 @@ export function useJobsWebSocket(options: UseJobsWebSocketOptions = {}): UseJobs
 
   useEffect(
     () =>
-      client.subscribe(
-        'queue',
-        (e) => {
-          const update = queueUpdate(e);
-          if (update) latest.current.onJobUpdate?.(update.job, update.type);
-          const stats = queueStats(e);
-          if (stats) latest.current.onStatsUpdate?.(stats);
-        },
-        { onReset: () => latest.current.onPoll?.() },
-      ),
+      client.subscribe('queue', (e) => handle(latest.current, e), {
+        onReset: () => latest.current.onPoll?.(),
+      }),
     [client],
   );
+  // The queue shows other users' work redacted (this API never sends it) and one's own work whole
+  // on one's own topic, as `/api/ws/jobs` sends the jobs REST lists for its reader.
+  const userId = isConnected ? client.userId : undefined;
+  useEffect(() => {
+    if (typeof userId !== 'string') return;
+    return client.subscribe(`user:${userId}`, (e) => handle(latest.current, e), {
+      types: ['work.'],
+      onReset: () => latest.current.onPoll?.(),
+    });
+  }, [client, userId]);
 
   useEffect(() => {
     const timer = setInterval(() => latest.current.onPoll?.(), pollInterval);
@@ -80,4 +84,12 @@ export function useJobsWebSocket(options: UseJobsWebSocketOptions = {}): UseJobs
   }, [pollInterval]);
 
   return { isConnected, transport, pollInterval };
+}
+
+/** A queue event as the document's callbacks: a job update, or the statistics. */
+function handle(options: UseJobsWebSocketOptions, e: JobstreamEvent): void {
+  const update = queueUpdate(e);
+  if (update) options.onJobUpdate?.(update.job, update.type);
+  const stats = queueStats(e);
+  if (stats) options.onStatsUpdate?.(stats);
 }

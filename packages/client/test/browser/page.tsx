@@ -20,6 +20,8 @@ export interface AppReport {
   feedState: string;
   feed: string[];
   jobs: string[];
+  /** What a signed-in reader's useJobsWebSocket hands out: `type id result`. */
+  ownJobs: string[];
 }
 
 const report: AppReport = {
@@ -32,6 +34,7 @@ const report: AppReport = {
   feedState: '',
   feed: [],
   jobs: [],
+  ownJobs: [],
 };
 
 function Counter() {
@@ -68,6 +71,14 @@ function Feed() {
   report.feedState = state;
   report.feed = messages.map((m) => `${m.type} ${String(m.data.title)}`);
   return <p>{messages.length}</p>;
+}
+
+function OwnQueue() {
+  useJobsWebSocket({
+    onJobUpdate: (job, type) =>
+      report.ownJobs.push(`${type} ${String(job.id)} ${JSON.stringify(job.result)}`),
+  });
+  return null;
 }
 
 function Queue() {
@@ -124,6 +135,17 @@ const api = {
       <StrictMode>
         <JobstreamProvider url={url} lingerMs={300}>
           <Replay />
+        </JobstreamProvider>
+      </StrictMode>,
+    );
+  },
+  /** A signed-in reader of the queue. */
+  mountOwnQueue(url: string, token: string): void {
+    replayRoot = createRoot(document.getElementById('replay')!);
+    replayRoot.render(
+      <StrictMode>
+        <JobstreamProvider url={url} token={token} lingerMs={300}>
+          <OwnQueue />
         </JobstreamProvider>
       </StrictMode>,
     );

@@ -49,6 +49,7 @@ class NativeSession implements DialectSession {
         connection_id: ctx.connection.id,
         server_time: new Date().toISOString(),
         heartbeat_ms: ctx.heartbeatMs,
+        user_id: ctx.principal.userId,
       }),
     );
   }
