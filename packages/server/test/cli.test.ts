@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { CloseCode } from '@jobstream/protocol';
@@ -13,18 +15,38 @@ const run = (args: string[], env: Record<string, string> = {}) =>
     encoding: 'utf8',
     timeout: 20_000,
   });
+/** `run` without blocking the test's own event loop (for a test that serves something meanwhile). */
+async function runAsync(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const [status] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { status, stdout, stderr };
+}
 
-test('--help lists every flag with the environment variable it mirrors', () => {
-  const out = run(['serve', '--help']);
-  assert.equal(out.status, 0);
-  for (const [flag, env] of [
-    ['--port', 'PORT'],
-    ['--heartbeat-interval-ms', 'HEARTBEAT_INTERVAL_MS'],
-    ['--api-key', 'JOBSTREAM_API_KEY'],
-    ['--max-payload-bytes', 'MAX_PAYLOAD_BYTES'],
-  ]) {
-    assert.match(out.stdout, new RegExp(`${flag}\\s+${env}`));
-  }
+test('a port that is taken is one line naming PORT and --port, exit code 2, no stack', async (t) => {
+  const blocker = net.createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => blocker.close());
+  const { port } = blocker.address() as AddressInfo;
+  const out = await runAsync(['serve'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: testDatabaseUrl(t),
+    LOG_LEVEL: 'silent',
+  });
+  assert.equal(out.status, 2);
+  assert.equal(
+    out.stderr,
+    `jobstream: port ${port} on 127.0.0.1 is already in use: choose another with PORT or --port\n`,
+  );
 });
 
 test('a bad setting stops the server at start with a message naming the variable', () => {
@@ -87,4 +109,49 @@ test('jobstream user add creates the first admin, who can then log in', async (t
   });
   assert.equal(login.status, 200);
   assert.equal(((await login.json()) as { user: { role: string } }).user.role, 'admin');
+});
+
+test('jobstream user add and user list take --database-url (the flag wins over DATABASE_URL)', (t) => {
+  const databaseUrl = testDatabaseUrl(t);
+  const elsewhere = testDatabaseUrl(t);
+  const add = (email: string, role: string) =>
+    run(
+      [
+        'user',
+        'add',
+        '--database-url',
+        databaseUrl,
+        '--email',
+        email,
+        '--password',
+        'long-secret-1',
+        '--role',
+        role,
+      ],
+      {
+        DATABASE_URL: elsewhere,
+      },
+    );
+  assert.equal(add('rita@example.test', 'recruiter').status, 0);
+  assert.equal(add('ada@example.test', 'job_seeker').status, 0);
+  const table = run(['user', 'list', '--database-url', databaseUrl], { DATABASE_URL: elsewhere });
+  assert.equal(table.status, 0, table.stderr);
+  const lines = table.stdout.trimEnd().split('\n');
+  assert.match(lines[0]!, /^ID\s+EMAIL\s+ROLE\s+NAME\s+CREATED$/);
+  assert.match(lines[1]!, /rita@example\.test\s+recruiter\s+rita/);
+  assert.match(lines[2]!, /ada@example\.test\s+job_seeker\s+ada/);
+  const json = run(['user', 'list', '--json'], { DATABASE_URL: databaseUrl });
+  const users = json.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    users.map((u) => [u.email, u.role]),
+    [
+      ['rita@example.test', 'recruiter'],
+      ['ada@example.test', 'job_seeker'],
+    ],
+  );
+  assert.ok(users.every((u) => !('password_hash' in u)));
+  assert.match(run(['user', 'list'], { DATABASE_URL: elsewhere }).stdout, /^no users/);
 });

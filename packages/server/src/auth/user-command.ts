@@ -4,11 +4,28 @@ import { createUserService } from '../domain/users.js';
 import type { Database } from '../store/schema.js';
 import { parseInput, RegisterBody, type PublicUser } from './schemas.js';
 
+interface UserValues {
+  readonly email?: string | undefined;
+  readonly password?: string | undefined;
+  readonly role?: string | undefined;
+  readonly name?: string | undefined;
+}
+
 /**
- * `jobstream user add --email … --password … --role … [--name …]`: creates an account of any role, the
- * way to make the first admin. `--name` defaults to the part of the email before `@`. Throws an AppError
- * (`invalid_message` with fields, or `conflict`) for bad input or a taken email.
+ * Creates an account of any role, the way to make the first admin. `name` defaults to the part of the
+ * email before `@`. Throws an AppError (`invalid_message` with fields, or `conflict`) for bad input or a
+ * taken email.
  */
+export async function addUser(
+  store: { readonly db: Kysely<Database> },
+  values: UserValues,
+): Promise<PublicUser> {
+  const name = values.name ?? values.email?.split('@')[0];
+  const input = parseInput(RegisterBody, { ...values, name });
+  return createUserService(store.db).createUser(input);
+}
+
+/** `jobstream user add --email … --password … --role … [--name …]`, from its arguments. */
 export async function userAddCommand(
   store: { readonly db: Kysely<Database> },
   args: readonly string[],
@@ -23,7 +40,15 @@ export async function userAddCommand(
     },
     strict: true,
   });
-  const name = values.name ?? values.email?.split('@')[0];
-  const input = parseInput(RegisterBody, { ...values, name });
-  return createUserService(store.db).createUser(input);
+  return addUser(store, values);
+}
+
+/** Every user, oldest first, as the API shows them (no password hashes). */
+export function listUsers(store: { readonly db: Kysely<Database> }): Promise<PublicUser[]> {
+  return store.db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'role', 'created_at'])
+    .orderBy('created_at')
+    .orderBy('email')
+    .execute();
 }

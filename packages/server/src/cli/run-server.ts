@@ -1,0 +1,57 @@
+import { ConfigError, describeConfig, type Config } from '../config.js';
+import { createLogger } from '../logger.js';
+import { createJobstream } from '../server.js';
+import { openStore } from '../store/store.js';
+import { version } from '../version.js';
+import { bullWorker, createWorkParts } from '../work/work-node.js';
+import { untilSignalled } from './signals.js';
+import { UsageError } from './usage-error.js';
+
+/** `jobstream serve`: the server, until SIGTERM or SIGINT. */
+export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const server = await createJobstream(config, logger, { demo: options.demo });
+  untilSignalled(logger, () => server.close());
+  try {
+    await server.listen();
+  } catch (error) {
+    await server.close().catch(() => undefined);
+    throw listenProblem(error, config) ?? error;
+  }
+}
+
+/** The line to print when the port cannot be had: a taken port is a setting to change, not a crash. */
+function listenProblem(error: unknown, config: Config): UsageError | undefined {
+  const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+  const where = `port ${config.port} on ${config.host}`;
+  if (code === 'EADDRINUSE')
+    return new UsageError(`${where} is already in use: choose another with PORT or --port`);
+  if (code === 'EACCES')
+    return new UsageError(`not allowed to listen on ${where}: choose another with PORT or --port`);
+  if (code === 'EADDRNOTAVAIL')
+    return new UsageError(`${config.host} is not an address of this machine: set HOST or --host`);
+  return undefined;
+}
+
+/** `jobstream worker`: runs background work from the BullMQ queue in Redis; no HTTP. */
+export async function worker(config: Config): Promise<void> {
+  const redisUrl = config.redisUrl;
+  if (redisUrl === undefined) {
+    throw new ConfigError(
+      'jobstream worker takes its work from Redis: set REDIS_URL or REDIS_HOST (without it, jobstream serve runs the work itself)',
+    );
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await openStore(config.databaseUrl, { logger });
+  const parts = createWorkParts(store, config, logger, { mode: 'external' });
+  const running = bullWorker(parts, { ...config, redisUrl }, logger);
+  untilSignalled(logger, async () => {
+    await running.stop();
+    await store.close();
+  });
+  await running.start();
+  logger.info(
+    { version, concurrency: config.workConcurrency, settings: describeConfig(config) },
+    'jobstream worker running',
+  );
+}
