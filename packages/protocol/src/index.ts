@@ -50,6 +50,18 @@ export {
   ScrapeRequest,
 } from './rest.js';
 export type { Posting, QueueStats, WorkJob, Source, ScrapeReport, Recommendation } from './rest.js';
+export {
+  ErrorBody,
+  PostingResource,
+  PostingCreated,
+  PostingPage,
+  ApplicationResource,
+  WorkJobResource,
+  WorkJobPage,
+  QueueStatsResource,
+  SourceResource,
+  SourceList,
+} from './resources.js';
 export { EventType as EventTypes, topics } from './events.js';
 export type {
   EventTypeName,

@@ -1,9 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createLocalOwner } from './auth/local-owner.js';
 import { createTokenService } from './auth/tokens.js';
@@ -46,6 +44,7 @@ import { registerRootPage } from './http/root-page.js';
 import { registerUpgradeRequired } from './http/upgrade-required.js';
 import { registerStatusRoutes } from './http/status-routes.js';
 import { registerMetricsRoutes } from './http/metrics-routes.js';
+import { registerOpenApi } from './http/openapi/openapi.js';
 import { registerReadiness, type Phase } from './http/readiness.js';
 import { requestId, requestLogger } from './http/request-log.js';
 import { MeteredBroker } from './metrics/metered-broker.js';
@@ -213,11 +212,7 @@ export async function createJobstream(
   // Any page may call the API (the documented browser examples run on another port); see http/cors.ts.
   await registerCors(app, config.corsOrigins);
   await registerAuthRateLimit(app);
-  await app.register(swagger, {
-    openapi: { info: { title: 'Jobstream', version, description: 'Real-time job events: REST API' } },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerOpenApi(app, version);
   // Publishing authenticates with the API key, not a user token.
   registerAuth(app, {
     authorizer,

@@ -33,13 +33,15 @@ const commaList = (item: z.ZodString) =>
     )
     .pipe(z.array(item).min(1).max(50));
 
-const SseQuery = z.object({
+/** `GET /api/v1/events`. */
+export const SseQuery = z.object({
   topics: commaList(Topic),
   since: z.string().optional(),
   types: commaList(TypeFilter).optional(),
 });
 
-const PollQuery = z.object({
+/** `GET /api/v1/events/poll`. */
+export const PollQuery = z.object({
   topic: Topic,
   since: z.coerce.number().int().min(0).optional(),
   epoch: z.string().max(100).optional(),
