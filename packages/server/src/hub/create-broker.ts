@@ -2,7 +2,6 @@ import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Broker } from './broker.js';
 import { MemoryBroker } from './memory-broker.js';
-import { RedisBroker } from './redis-broker.js';
 
 /**
  * The broker the configuration asks for: Redis (shared by a cluster) when REDIS_URL is set, else the
@@ -15,6 +14,8 @@ export async function createBroker(
 ): Promise<Broker> {
   const limits = { maxEvents: config.historySize, maxAgeMs: config.historyAgeMs };
   if (config.redisUrl !== undefined) {
+    // Loaded only for a cluster: a single node never pays for ioredis.
+    const { RedisBroker } = await import('./redis-broker.js');
     try {
       return await RedisBroker.connect({ url: config.redisUrl, prefix: config.redisPrefix, limits, logger });
     } catch (error) {

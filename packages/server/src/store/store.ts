@@ -4,9 +4,7 @@ import type { Backend } from './backend.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { KyselyStore } from './kysely-store.js';
 import { runMigrations } from './migrate.js';
-import { createPostgresBackend } from './postgres-backend.js';
 import type { Database } from './schema.js';
-import { createSqliteBackend } from './sqlite-backend.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -57,10 +55,11 @@ export interface Store {
  */
 export async function openStore(databaseUrl: string, options: { logger?: Logger } = {}): Promise<Store> {
   const target = parseDatabaseUrl(databaseUrl);
+  // Each backend's driver is loaded only when it is the one asked for.
   const backend: Backend =
     target.dialect === 'sqlite'
-      ? await createSqliteBackend(target.file, options.logger)
-      : await createPostgresBackend(target.url, options.logger);
+      ? await (await import('./sqlite-backend.js')).createSqliteBackend(target.file, options.logger)
+      : await (await import('./postgres-backend.js')).createPostgresBackend(target.url, options.logger);
   try {
     await runMigrations(backend.db, backend.dialect, options.logger);
   } catch (error) {

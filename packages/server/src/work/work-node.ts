@@ -4,7 +4,7 @@ import { PostingService } from '../domain/postings.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { Analyses } from './analysis/analyses.js';
-import { BullDispatcher, BullWorker, WorkerRoster } from './bull-queue.js';
+import type { BullDispatcher, WorkerRoster } from './bull-queue.js';
 import { createEvaluator } from './matching/index.js';
 import { MatchingRuns } from './matching-runs.js';
 import { Recommendations } from './recommendations.js';
@@ -99,19 +99,20 @@ export function workExecution(parts: WorkParts, config: Config, logger: Logger):
     };
   }
   const settings = { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger };
-  const dispatcher = new BullDispatcher(parts.work, settings);
-  const roster = new WorkerRoster(settings);
+  // BullMQ is loaded at start, and only with Redis: an embedded node never pays for it.
+  let bull: { dispatcher: BullDispatcher; roster: WorkerRoster } | undefined;
   return {
-    start() {
-      dispatcher.start();
-      roster.start();
-      return Promise.resolve();
+    async start() {
+      const { BullDispatcher, WorkerRoster } = await import('./bull-queue.js');
+      bull = { dispatcher: new BullDispatcher(parts.work, settings), roster: new WorkerRoster(settings) };
+      bull.dispatcher.start();
+      bull.roster.start();
     },
     async stop() {
-      roster.stop();
-      await dispatcher.stop();
+      bull?.roster.stop();
+      await bull?.dispatcher.stop();
     },
-    health: () => roster.health(),
+    health: () => bull?.roster.health() ?? { alive: 0, concurrency: 0, running: 0 },
   };
 }
 
@@ -122,21 +123,24 @@ export function bullWorker(
   logger: Logger,
 ): { start(): Promise<void>; stop(): Promise<void> } {
   const settings = { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger };
-  const dispatcher = new BullDispatcher(parts.work, settings);
-  const worker = new BullWorker(parts.runner, {
-    ...settings,
-    concurrency: config.workConcurrency,
-    lockMs: config.workLockMs,
-  });
+  let bull: { dispatcher: { stop(): Promise<void> }; worker: { stop(): Promise<void> } } | undefined;
   return {
     async start() {
+      const { BullDispatcher, BullWorker } = await import('./bull-queue.js');
+      const dispatcher = new BullDispatcher(parts.work, settings);
+      const worker = new BullWorker(parts.runner, {
+        ...settings,
+        concurrency: config.workConcurrency,
+        lockMs: config.workLockMs,
+      });
+      bull = { dispatcher, worker };
       await parts.runner.start();
       dispatcher.start();
       await worker.start();
     },
     async stop() {
-      await worker.stop();
-      await dispatcher.stop();
+      await bull?.worker.stop();
+      await bull?.dispatcher.stop();
     },
   };
 }
