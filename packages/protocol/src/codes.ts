@@ -28,6 +28,22 @@ export const CloseCode = {
 } as const;
 export type CloseCodeName = keyof typeof CloseCode;
 
+/** What each close code tells a client to do (docs/PROTOCOL.md); the AsyncAPI document lists them. */
+export const closeCodeAdvice: Record<CloseCodeName, string> = {
+  normal: 'closed normally: reconnect with backoff if still wanted',
+  goingAway: "a subscribed topic's history was lost: reconnect with backoff and resume",
+  policy: 'policy: the client kept flooding past its rate limit (or may not read what it asked for)',
+  tooLarge: 'a frame exceeded MAX_PAYLOAD_BYTES',
+  internal: 'server error',
+  serviceRestart:
+    'the server is restarting: reconnect (after retry_ms when the reason carries it) and resume',
+  authFailed: 'authentication failed: terminal, do not retry with the same credentials',
+  malformedToken: 'malformed token: terminal',
+  tokenExpired: 'token expired: refresh it and reconnect',
+  slowConsumer: 'the connection fell too far behind: reconnect and resume',
+  tooManyConnections: 'too many connections: back off for long',
+};
+
 /** Error codes carried by `error` messages and HTTP error bodies. */
 export const ErrorCode = {
   invalidJson: 'invalid_json',

@@ -1,4 +1,4 @@
-export { CloseCode, ErrorCode, errorHttpStatus } from './codes.js';
+export { CloseCode, closeCodeAdvice, ErrorCode, errorHttpStatus } from './codes.js';
 export type { CloseCodeName, ErrorCodeValue } from './codes.js';
 export { Topic, EventType, TypeFilter, topicPattern } from './topic.js';
 export { PublishRequest, PublishResponse } from './event.js';
@@ -50,6 +50,25 @@ export {
   ScrapeRequest,
 } from './rest.js';
 export type { Posting, QueueStats, WorkJob, Source, ScrapeReport, Recommendation } from './rest.js';
+export {
+  CHANNELS,
+  ChannelName,
+  ChannelsClientMessage,
+  ChannelsControlMessage,
+  clientActions as channelsClientActions,
+  ConnectedMessage as ChannelsConnectedMessage,
+} from './channels-messages.js';
+export { ChannelsEventMessage } from './channels-events.js';
+export {
+  JOB_FEED_CLIENT_TYPES,
+  JOB_FEED_EVENTS,
+  MAX_FILTER_NAMES,
+  JobFeedClientMessage,
+  JobFeedServerMessage,
+} from './job-feed.js';
+export type { JobFeedEvent, JobFeedSubscribe } from './job-feed.js';
+export { JobQueueClientMessage, JobQueueServerMessage } from './job-queue.js';
+export { NotificationsClientMessage, NotificationsServerMessage } from './notifications.js';
 export {
   ErrorBody,
   PostingResource,

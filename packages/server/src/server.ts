@@ -45,6 +45,7 @@ import { registerUpgradeRequired } from './http/upgrade-required.js';
 import { registerStatusRoutes } from './http/status-routes.js';
 import { registerMetricsRoutes } from './http/metrics-routes.js';
 import { registerOpenApi } from './http/openapi/openapi.js';
+import { registerAsyncApi } from './http/asyncapi/asyncapi-route.js';
 import { registerReadiness, type Phase } from './http/readiness.js';
 import { requestId, requestLogger } from './http/request-log.js';
 import { MeteredBroker } from './metrics/metered-broker.js';
@@ -213,6 +214,7 @@ export async function createJobstream(
   await registerCors(app, config.corsOrigins);
   await registerAuthRateLimit(app);
   await registerOpenApi(app, version);
+  registerAsyncApi(app, version);
   // Publishing authenticates with the API key, not a user token.
   registerAuth(app, {
     authorizer,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { ChannelsEventMessage } from '../src/gateway/dialects/channels-events.js';
+import { ChannelsEventMessage } from '@jobstream/protocol';
 import { describeTimeUntil } from '@jobstream/protocol';
 import { signUp } from './helpers/api.js';
 import { startServer } from './helpers/server.js';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { CloseCode } from '@jobstream/protocol';
-import type WebSocket from 'ws';
 import {
-  ChannelsControlMessage,
   CHANNELS,
-  ConnectedMessage,
-} from '../src/gateway/dialects/channels-messages.js';
+  ChannelsConnectedMessage as ConnectedMessage,
+  ChannelsControlMessage,
+  CloseCode,
+} from '@jobstream/protocol';
+import type WebSocket from 'ws';
 import { signUp } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 import { sleep, TestClient, type Message } from './helpers/ws-client.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ChannelsEventMessage } from '../src/gateway/dialects/channels-events.js';
+import { ChannelsEventMessage } from '@jobstream/protocol';
 import { signUp, watcher } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 import { sleep, TestClient, type Message } from './helpers/ws-client.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { ChannelsEventMessage } from '../src/gateway/dialects/channels-events.js';
+import { ChannelsEventMessage } from '@jobstream/protocol';
 import { Reminders } from '../src/work/reminders.js';
 import { signUp, watcher, type TestUser } from './helpers/api.js';
 import { startServer, testDatabaseUrl } from './helpers/server.js';

@@ -88,8 +88,8 @@ function Dashboard({ sessionApi, info }: { sessionApi: SessionApi; info: ServerI
         </div>
       </main>
       <footer className="meta">
-        API: <a href="/docs">/docs</a> · <a href="/api/v1/stats">/api/v1/stats</a> ·{' '}
-        <a href="/health">/health</a>
+        API: <a href="/docs">/docs</a> (REST) · <a href="/asyncapi.json">/asyncapi.json</a> (WebSocket) ·{' '}
+        <a href="/api/v1/stats">/api/v1/stats</a> · <a href="/health">/health</a>
       </footer>
     </>
   );

@@ -23,10 +23,11 @@ export interface AuthPluginOptions {
 }
 
 /**
- * What anyone may reach, whatever `AUTH_REQUIRED` says: health, signing in (and up, and out), the
- * dashboard's page and assets with what it reads before sign-in (`/api/v1/info`), the OpenAPI document,
- * and the demo's boards (its scrapes fetch them). They answer a bad credential as anonymous, so that
- * a lapsed session cookie can never stop its owner from signing in again.
+ * What anyone may reach, whatever `AUTH_REQUIRED` says: health and readiness, signing in (and up, and
+ * out), the dashboard's page and assets with what it reads before sign-in (`/api/v1/info`), the
+ * OpenAPI and AsyncAPI documents, and the demo's boards (its scrapes fetch them). They answer a bad
+ * credential as anonymous, so that a lapsed session cookie can never stop its owner from signing in
+ * again.
  */
 const openRoutes: ReadonlySet<string> = new Set([
   'GET /health',
@@ -37,6 +38,8 @@ const openRoutes: ReadonlySet<string> = new Set([
   'GET /',
   'GET /assets/*',
   'GET /api/v1/info',
+  'GET /asyncapi.json',
+  'GET /ready',
   'GET /demo/boards/:board',
 ]);
 

@@ -1,5 +1,5 @@
 import type { Hub } from '../../hub/hub.js';
-import { CHANNELS, type ChannelName } from './channels-messages.js';
+import { CHANNELS, type ChannelName } from '@jobstream/protocol';
 
 /**
  * How many channels connections this node holds, per channel and per user: `subscriber_count` in

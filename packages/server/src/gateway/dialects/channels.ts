@@ -7,7 +7,12 @@ import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
 import { channelCountsOf, type ChannelCounts } from './channels-counts.js';
-import { CHANNELS, ChannelName, ChannelsClientMessage, clientActions } from './channels-messages.js';
+import {
+  CHANNELS,
+  ChannelName,
+  ChannelsClientMessage,
+  channelsClientActions as clientActions,
+} from '@jobstream/protocol';
 import { channelsEventFrame } from './channels-render.js';
 
 /**

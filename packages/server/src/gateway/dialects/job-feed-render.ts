@@ -1,8 +1,7 @@
-import type { CanonicalEvent } from '@jobstream/protocol';
+import type { CanonicalEvent, JobFeedEvent } from '@jobstream/protocol';
 import { EventTypes, jobFeedData, topics } from '@jobstream/protocol';
 import type { FrameEncoder } from '../../hub/hub-event.js';
 import { jsonFrame } from '../ws-frame.js';
-import type { JobFeedEvent } from './job-feed-messages.js';
 
 /**
  * Renders canonical events as job-feed.md's messages: `{type, timestamp, data}` plus `event_id` (the

@@ -1,4 +1,13 @@
-import { CloseCode, ErrorCode, topics } from '@jobstream/protocol';
+import {
+  CloseCode,
+  ErrorCode,
+  JOB_FEED_CLIENT_TYPES,
+  JOB_FEED_EVENTS,
+  JobFeedClientMessage,
+  MAX_FILTER_NAMES,
+  topics,
+  type JobFeedSubscribe,
+} from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { version } from '../../version.js';
 import { parseClientJson, TOO_DEEP } from '../client-json.js';
@@ -6,13 +15,6 @@ import { HeldMessages } from '../held-messages.js';
 import { pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
-import {
-  JOB_FEED_CLIENT_TYPES,
-  JOB_FEED_EVENTS,
-  JobFeedClientMessage,
-  MAX_FILTER_NAMES,
-  type JobFeedSubscribe,
-} from './job-feed-messages.js';
 import { JobFeedRateLimit, rateLimitMessage } from './job-feed-rate-limit.js';
 import {
   envelope,

@@ -1,35 +1,10 @@
-import { z } from 'zod';
+import { NotificationsClientMessage } from '@jobstream/protocol';
 import { parseClientJson, TOO_DEEP } from '../client-json.js';
 
 /**
- * The client messages of `/ws/notifications/` (spec/notifications.md), validated once at the edge.
- * Unknown fields are ignored, as the original consumer ignored them.
+ * Parsing the client messages of `/ws/notifications/` (spec/notifications.md, their schemas are in
+ * packages/protocol), validated once at the edge.
  */
-
-/** A notification type as a client names it (`job_posted`, `match_score_calculated`, …). */
-const NotificationTypeName = z.string().min(1).max(100);
-const NotificationTypes = z.array(NotificationTypeName).max(100);
-
-export const NotificationsPing = z.object({
-  type: z.literal('ping'),
-  /** Echoed in the `pong` when it is a string or a number. */
-  timestamp: z.unknown().optional(),
-});
-export const NotificationsSubscribe = z.object({
-  type: z.literal('subscribe'),
-  notification_types: NotificationTypes,
-});
-export const NotificationsUnsubscribe = z.object({
-  type: z.literal('unsubscribe'),
-  notification_types: NotificationTypes,
-});
-
-export const NotificationsClientMessage = z.discriminatedUnion('type', [
-  NotificationsPing,
-  NotificationsSubscribe,
-  NotificationsUnsubscribe,
-]);
-export type NotificationsClientMessage = z.infer<typeof NotificationsClientMessage>;
 
 const knownTypes: readonly string[] = ['ping', 'subscribe', 'unsubscribe'];
 

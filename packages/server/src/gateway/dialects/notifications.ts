@@ -1,11 +1,11 @@
-import { CloseCode, EventTypes, topics } from '@jobstream/protocol';
+import { CloseCode, EventTypes, topics, type NotificationsClientMessage } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { daphneGoingAway } from './going-away.js';
 import { HeldMessages } from '../held-messages.js';
 import { MAX_NOTIFICATION_TYPES, NotificationTypeFilter } from './notifications-filter.js';
-import { parseNotificationsMessage, type NotificationsClientMessage } from './notifications-messages.js';
+import { parseNotificationsMessage } from './notifications-messages.js';
 import { originAllowed, type AllowedOrigins } from './notifications-origin.js';
 import {
   applicationReceivedFrame,

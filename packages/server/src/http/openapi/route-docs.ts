@@ -77,6 +77,7 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   },
   'GET /api/v1/stats': { summary: 'Connections, topics and events of this node' },
   'GET /api/v1/info': { summary: 'Server version and whether the demo runs', access: 'open' },
+  'GET /asyncapi.json': { summary: 'The WebSocket APIs, in AsyncAPI 3.0', access: 'open' },
   'POST /api/v1/publish': {
     summary: 'Publish an event to a topic (server-side: the API key)',
     description: 'The same Idempotency-Key (header or `idempotency_key`) within 5 minutes publishes once.',

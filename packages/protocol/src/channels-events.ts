@@ -3,7 +3,6 @@ import { z } from 'zod';
 /**
  * The events of the channels API (spec/channels.md, "Event Types"), as zod schemas: the documented
  * fields with their documented names, plus the few this server adds (`application_id`, `status`, …).
- * Like channels-messages.ts, this imports only zod so that it can move to `packages/protocol`.
  */
 
 const timestamp = z.iso.datetime();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The wire messages of the channels API (`/api/v1/ws`, spec/channels.md), as zod schemas. This file
- * imports only zod, so that it can move to `packages/protocol` as it stands.
+ * The wire messages of the channels API (`/api/v1/ws`, spec/channels.md), as zod schemas: the server
+ * validates client messages with them and the AsyncAPI document is made from them.
  */
 
 /** The seven channels of the document, in its order. */
