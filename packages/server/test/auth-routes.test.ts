@@ -94,6 +94,18 @@ test('register, login, me and logout round trip', async (t) => {
   const meAnonymous = await h.get('/api/v1/auth/me');
   assert.equal(meAnonymous.status, 401);
 
+  // A session renews before it lapses: a fresh token of the same user, refused without one.
+  const refresh = await h.post('/api/v1/auth/refresh', undefined, {
+    authorization: `Bearer ${body.access_token}`,
+  });
+  assert.equal(refresh.status, 200);
+  const renewed = (await refresh.json()) as typeof body;
+  assert.deepEqual(renewed.user, user);
+  assert.equal(renewed.expires_in, 3600);
+  const meRenewed = await h.get('/api/v1/auth/me', { authorization: `Bearer ${renewed.access_token}` });
+  assert.equal(meRenewed.status, 200);
+  assert.equal((await h.post('/api/v1/auth/refresh')).status, 401);
+
   const logout = await h.post('/api/v1/auth/logout', undefined, { cookie: session });
   assert.equal(logout.status, 204);
   const cleared = logout.headers.getSetCookie()[0]!;

@@ -52,6 +52,16 @@ export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOpti
     return reply.status(204).send();
   });
 
+  // A signed-in caller's fresh token (same shape as login), so that a session renews before it lapses.
+  app.post('/api/v1/auth/refresh', async (request, reply) => {
+    const { userId } = requireUser(request);
+    const user = await users.getUser(userId);
+    if (user === undefined) throw new AppError(ErrorCode.unauthorized, 'sign in first');
+    const { token } = await tokens.sign(user);
+    void reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, maxAge: tokens.ttlSeconds });
+    return { access_token: token, token_type: 'bearer' as const, expires_in: tokens.ttlSeconds, user };
+  });
+
   app.get('/api/v1/auth/me', async (request): Promise<{ user: PublicUser }> => {
     const { userId } = requireUser(request);
     const user = await users.getUser(userId);

@@ -113,6 +113,10 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     access: 'open',
     ok: [204, null],
   },
+  'POST /api/v1/auth/refresh': {
+    summary: 'A fresh access token for the signed-in user (also set as the session cookie)',
+    ok: [200, LoginResponse],
+  },
   'GET /api/v1/auth/me': { summary: 'The signed-in user', ok: [200, UserResponse] },
   'GET /api/v1/jobs': { summary: 'Search postings', ok: [200, PostingPage] },
   'POST /api/v1/jobs': { summary: 'Create a posting (recruiters, admins)', ok: [201, PostingCreated] },
