@@ -236,7 +236,7 @@ export const MatchingJobInput = z.strictObject({
   targets: z
     .array(z.union([MatchingText.extend({ id: z.string().min(1).max(100).optional() }), PostingRef]))
     .min(1)
-    .max(500),
+    .max(1000),
   criteria: z
     .array(
       z.strictObject({

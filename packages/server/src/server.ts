@@ -16,7 +16,7 @@ import { createUserService } from './domain/users.js';
 import { channelsDialect } from './gateway/dialects/channels.js';
 import { jobQueueDialect } from './gateway/dialects/job-queue.js';
 import { jobFeedDialect } from './gateway/dialects/job-feed.js';
-import { matchingDialect } from './gateway/dialects/matching.js';
+import { createMatchingDialect } from './gateway/dialects/matching.js';
 import { nativeDialect } from './gateway/dialects/native.js';
 import { createNotificationsDialect } from './gateway/dialects/notifications.js';
 import { FlushScheduler } from './gateway/flush-scheduler.js';
@@ -184,7 +184,10 @@ export async function createJobstream(
     jobFeedDialect,
     channelsDialect,
     jobQueueDialect,
-    matchingDialect,
+    // A run is replayed from the events it kept: whatever its size, and across restarts.
+    createMatchingDialect({
+      runEvents: { after: (id, after, limit) => matching.eventsAfter(id, after, limit) },
+    }),
     // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
     createNotificationsDialect({
       allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
@@ -212,7 +215,7 @@ export async function createJobstream(
   registerJsonBody(app, config.maxJsonDepth);
   // Any page may call the API (the documented browser examples run on another port); see http/cors.ts.
   await registerCors(app, config.corsOrigins);
-  await registerAuthRateLimit(app);
+  await registerAuthRateLimit(app, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
   await registerOpenApi(app, version);
   registerAsyncApi(app, version);
   // Publishing authenticates with the API key, not a user token.

@@ -95,9 +95,10 @@ test('search: the relevant job has hits for every criterion, the bakery none; li
   assert.match(resume!.snippets.get('db')![0]!.text, /PostgreSQL/u);
 });
 
-// The documented fields of each event, in order (spec/README.md's table, after type, job_id, timestamp).
+// The documented fields of each event, in order (spec/README.md's table, after type, job_id, timestamp),
+// then Jobstream's additions (a status's `attempt`).
 const FIELDS: Record<MatchingEvent['type'], string[]> = {
-  'matching.job.status': ['status', 'error_message'],
+  'matching.job.status': ['status', 'error_message', 'attempt'],
   'matching.job.criteria': ['criteria'],
   'matching.job.source_snippets': ['snippets'],
   'matching.job.target.search': ['target'],

@@ -81,7 +81,7 @@ test('a matching run streams its events in order at /ws/matching-jobs/{id}, and 
     for (const message of stream.messages) {
       assert.equal(message.job_id, jobId);
       const { event_id, ...payload } = message;
-      assert.match(String(event_id), new RegExp(`^work:${jobId}@\\d+$`));
+      assert.match(String(event_id), /^\d+$/, 'the id the event is kept under');
       MatchingEventSchema.parse(payload); // every documented field, nothing renamed
     }
     const persisted = stream.messages.filter((m) => m.type === 'matching.job.match.persisted');
@@ -115,6 +115,13 @@ test('a matching run streams its events in order at /ws/matching-jobs/{id}, and 
     ['matching.job.status', 'matching.job.match.persisted', 'matching.job.match.persisted'],
   );
   assert.ok(updates.body[0]!.id > updates.body[1]!.id, 'newest first');
+  const streamed = collect(`${wsUrl}/ws/matching-jobs/${jobId}?token=${owner.token}`);
+  await streamed.done;
+  assert.deepEqual(
+    streamed.messages.slice(-3).map((m) => Number(m.event_id)),
+    updates.body.map((u) => u.id).reverse(),
+    'event_id is the update’s id',
+  );
   assert.equal(
     (await owner.call('GET', `/api/matching-jobs/${jobId}/updates?limit=500`)).status,
     400,

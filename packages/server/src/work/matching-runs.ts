@@ -1,31 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import type { MatchingJobInput } from '@jobstream/protocol';
-import { topics } from '@jobstream/protocol';
 import { notFound, now } from '../domain/access.js';
 import type { Principal } from '../gateway/authorizer.js';
-import type { Store, Tx } from '../store/store.js';
+import type { Store } from '../store/store.js';
+import { eventFactory, runMatching, type Evaluator, type MatchingInput } from './matching/index.js';
 import {
-  eventFactory,
-  runMatching,
-  type Evaluator,
-  type MatchingEvent,
-  type MatchingInput,
-} from './matching/index.js';
+  dropEarlierResults,
+  keepUpdate,
+  latestStatus,
+  newestUpdates,
+  updatesAfter,
+  type MatchingUpdate,
+  type StoredUpdate,
+} from './matching-updates.js';
 import type { Pipeline } from './work-job.js';
 import type { WorkService } from './work-service.js';
 
-/** One kept event of a run, as `GET /api/matching-jobs/{id}/updates/` lists it. */
-export interface MatchingUpdate {
-  id: number;
-  event_type: string;
-  payload: unknown;
-  created_at: string;
-}
+export type { MatchingUpdate } from './matching-updates.js';
 
 /**
  * Matching runs as background work: a request is resolved to texts and queued (with its `queued`
  * status event); the pipeline runs the engine, keeping every event and committing each through the
- * outbox to `work:{id}`, where the matching-job-stream dialect picks it up.
+ * outbox to `work:{id}`, where the matching-job-stream dialect picks it up. A run queued again (a
+ * retry) is a new attempt: `queued` and `running` say which, and its results replace the last ones.
  */
 export class MatchingRuns {
   readonly #store: Store;
@@ -39,19 +36,18 @@ export class MatchingRuns {
     // The stream's clients wait for a terminal status: a run that ends outside its pipeline (cancelled
     // while queued, interrupted with no retry left) gets one too.
     work.onEnded('matching', async (tx, job) => {
-      const last = await tx.db
-        .selectFrom('matching_updates')
-        .select(['event_type', 'payload'])
-        .where('work_id', '=', job.id)
-        .orderBy('id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const status =
-        last?.event_type === 'matching.job.status'
-          ? (JSON.parse(last.payload) as { status?: string }).status
-          : undefined;
+      const { status, attempt } = await latestStatus(tx.db, job.id);
       if (status === 'failed' || status === 'complete') return;
-      await this.#keep(tx, job.id, eventFactory(job.id).status('failed', job.error_message ?? job.status));
+      const failed = eventFactory(job.id, undefined, attempt).status(
+        'failed',
+        job.error_message ?? job.status,
+      );
+      await keepUpdate(tx, job.id, failed);
+    });
+    // Queued again (after an interruption, or retried by hand): the next attempt is announced.
+    work.onRequeued('matching', async (tx, job) => {
+      const { attempt } = await latestStatus(tx.db, job.id);
+      await keepUpdate(tx, job.id, eventFactory(job.id, undefined, attempt + 1).status('queued'));
     });
   }
 
@@ -59,22 +55,25 @@ export class MatchingRuns {
     const input = await this.#resolve(body);
     const job = await this.#work.create('matching', input, actor.userId, {
       maxRetries: 0, // a run's events are its record: a failed run is reported, not silently rerun
-      also: (tx, id) => this.#keep(tx, id, eventFactory(id).status('queued')),
+      also: (tx, id) => keepUpdate(tx, id, eventFactory(id).status('queued')),
     });
     return { job_id: job.id };
   }
 
   readonly pipeline: Pipeline = async (job, ctx) => {
     const input = job.payload as MatchingInput;
+    const { attempt } = await latestStatus(this.#store.db, job.id);
     const outcome = await runMatching(job.id, input, {
       evaluator: this.#evaluator,
       signal: ctx.signal,
-      publisher: { publish: (event) => this.#store.transaction((tx) => this.#keep(tx, job.id, event)) },
+      attempt,
+      publisher: { publish: (event) => this.#store.transaction((tx) => keepUpdate(tx, job.id, event)) },
       onProgress: (phase, percent) => ctx.progress(phase, percent),
       persist: (matches) =>
         this.#store.transaction(async (tx) => {
           // A rerun (after a crash between saving and completing) replaces what the last attempt saved.
           await tx.db.deleteFrom('matching_matches').where('work_id', '=', job.id).execute();
+          await dropEarlierResults(tx, job.id);
           if (matches.length === 0) return;
           await tx.db
             .insertInto('matching_matches')
@@ -113,32 +112,15 @@ export class MatchingRuns {
   /** The newest `limit` events of a run, newest first. */
   async updates(actor: Principal, id: string, limit: number): Promise<MatchingUpdate[]> {
     await this.#work.get(actor, id);
-    const rows = await this.#store.db
-      .selectFrom('matching_updates')
-      .selectAll()
-      .where('work_id', '=', id)
-      .orderBy('id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      event_type: r.event_type,
-      payload: JSON.parse(r.payload) as unknown,
-      created_at: r.created_at,
-    }));
+    return newestUpdates(this.#store.db, id, limit);
   }
 
-  async #keep(tx: Tx, workId: string, event: MatchingEvent): Promise<void> {
-    await tx.db
-      .insertInto('matching_updates')
-      .values({
-        work_id: workId,
-        event_type: event.type,
-        payload: JSON.stringify(event),
-        created_at: event.timestamp,
-      })
-      .execute();
-    await tx.emit({ topic: topics.work(workId), type: event.type, data: event });
+  /**
+   * A run's kept events after the update `after`, oldest first: what its stream replays. Whoever asks
+   * has been authorized for the run already (the gateway asks its authorizer).
+   */
+  eventsAfter(id: string, after: number, limit: number): Promise<StoredUpdate[]> {
+    return updatesAfter(this.#store.db, id, after, limit);
   }
 
   /** Postings named by id become texts, so that a run needs nothing but its payload. */

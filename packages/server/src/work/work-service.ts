@@ -35,6 +35,7 @@ export class WorkService extends WorkReader {
   readonly #retryBaseMs: number;
   readonly #listeners = new Set<WorkListener>();
   readonly #endHooks = new Map<WorkKind, (tx: Tx, job: WorkJob) => Promise<void>>();
+  readonly #requeueHooks = new Map<WorkKind, (tx: Tx, job: WorkJob) => Promise<void>>();
 
   constructor(store: Store, options: WorkServiceOptions = {}) {
     super(store);
@@ -49,6 +50,14 @@ export class WorkService extends WorkReader {
    */
   onEnded(kind: WorkKind, hook: (tx: Tx, job: WorkJob) => Promise<void>): void {
     this.#endHooks.set(kind, hook);
+  }
+
+  /**
+   * Adds to the transaction in which a job of `kind` is queued again (a retry after a failed or
+   * interrupted attempt, or by hand): a pipeline whose clients follow its attempts announces one here.
+   */
+  onRequeued(kind: WorkKind, hook: (tx: Tx, job: WorkJob) => Promise<void>): void {
+    this.#requeueHooks.set(kind, hook);
   }
 
   onChange(listener: WorkListener): () => void {
@@ -319,6 +328,9 @@ export class WorkService extends WorkReader {
       if (job.owner !== null) await tx.emit({ topic: topics.user(job.owner), type, data });
       if (type === WorkEvent.failed || type === WorkEvent.cancelled)
         await this.#endHooks.get(job.kind)?.(tx, job);
+      // Back to queued is always a `work.progress` (phase retrying or queued): a new attempt.
+      if (type === WorkEvent.progress && job.status === 'queued')
+        await this.#requeueHooks.get(job.kind)?.(tx, job);
       return job;
     });
     for (const listener of this.#listeners) {

@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '@jobstream/protocol';
 import { CloseCode } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import type { Connection } from '../connection.js';
+import type { RunEvent, RunEvents } from '../run-events.js';
 import { pingFrame, textFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { daphneGoingAway } from './going-away.js';
@@ -9,50 +10,86 @@ import { daphneGoingAway } from './going-away.js';
 const path = /^\/ws\/matching-jobs\/([^/]+)\/?$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A matching event as its document sends it: the event's own payload, plus `event_id`. */
-const matchingFrame: FrameEncoder = (e: CanonicalEvent) =>
-  typeof e.data === 'object' && e.data !== null
-    ? textFrame(JSON.stringify({ ...e.data, event_id: e.id }))
-    : null;
+/** Kept events read per store query while a run is replayed. */
+const PAGE = 200;
+
+/** What the stream adds to a kept event (its update's id), and the id live events carry for it. */
+interface Kept {
+  readonly update_id?: unknown;
+}
 
 /**
- * matching-job-stream.md at `/ws/matching-jobs/{job_id}`: broadcast-only. The run's events come from
- * its `work:{id}` topic, from the start of its history, so a client that connects after the run began
- * still sees it all in order. A job_id that is not a UUID, does not exist or is not the caller's is
- * closed with 4001 after the upgrade, so that a browser sees the code.
+ * A matching event as its document sends it: the event's own payload, plus `event_id` (the id it is
+ * kept under, as `/api/matching-jobs/{id}/updates/` lists it: the same whether replayed or live).
  */
-export const matchingDialect: WsDialect = {
-  name: 'matching',
-  goingAway: daphneGoingAway,
-  match: (pathname) => {
-    const id = path.exec(pathname)?.[1];
-    return id === undefined ? null : { jobId: decodeURIComponent(id) };
-  },
-  open: (ctx) => new MatchingSession(ctx),
+const matchingFrame: FrameEncoder = (e: CanonicalEvent) => {
+  if (typeof e.data !== 'object' || e.data === null) return null;
+  const { update_id: id, ...event } = e.data as Kept;
+  return textFrame(JSON.stringify({ ...event, event_id: typeof id === 'number' ? String(id) : e.id }));
 };
+
+/** A kept event's frame: its JSON (an object) with `event_id` added, as {@link matchingFrame} has it. */
+const keptFrame = (kept: RunEvent): Buffer =>
+  textFrame(`${kept.payload.slice(0, kept.payload.lastIndexOf('}'))},"event_id":"${kept.id}"}`);
+
+/**
+ * matching-job-stream.md at `/ws/matching-jobs/{job_id}`: broadcast-only. A client sees the run from
+ * its first event, whenever it connects (after the run ended, after a restart, whatever the run's size):
+ * the events the run kept are replayed from the store as the socket takes them, then its `work:{id}`
+ * topic goes on live, with no gap and no duplicate at the hand-off. A job_id that is not a UUID, does
+ * not exist or is not the caller's is closed with 4001 after the upgrade, so that a browser sees the code.
+ */
+export function createMatchingDialect(deps: { readonly runEvents: RunEvents }): WsDialect {
+  return {
+    name: 'matching',
+    goingAway: daphneGoingAway,
+    match: (pathname) => {
+      const id = path.exec(pathname)?.[1];
+      return id === undefined ? null : { jobId: decodeURIComponent(id) };
+    },
+    open: (ctx) => new MatchingSession(ctx, deps.runEvents),
+  };
+}
 
 class MatchingSession implements DialectSession {
   readonly #connection: Connection;
+  /** The last kept event replayed from the store; live events up to it were sent already. */
+  #replayed = 0;
 
-  constructor(ctx: DialectContext) {
+  constructor(ctx: DialectContext, runEvents: RunEvents) {
     this.#connection = ctx.connection;
     const jobId = ctx.params.jobId ?? '';
-    void this.#open(ctx, jobId);
+    this.#open(ctx, jobId.toLowerCase(), runEvents).catch(() => {
+      this.#connection.close(CloseCode.internal, 'the run could not be read');
+    });
   }
 
-  async #open(ctx: DialectContext, jobId: string): Promise<void> {
+  async #open(ctx: DialectContext, jobId: string, runEvents: RunEvents): Promise<void> {
     const { connection } = ctx;
-    const topic = `work:${jobId.toLowerCase()}`;
+    const topic = `work:${jobId}`;
     if (!uuid.test(jobId) || !(await ctx.authorizer.canRead(ctx.principal, topic))) {
       connection.close(CloseCode.authFailed, 'invalid job_id');
       return;
     }
     const sink = (event: HubEvent): void => {
+      const id = (event.event.data as Kept | null)?.update_id;
+      if (typeof id === 'number' && id <= this.#replayed) return;
       const frame = event.frame(matchingFrame);
       if (frame) connection.send(frame, event.fanout < 64);
     };
-    const result = await connection.subscribe(topic, sink, { since: 0, types: ['matching.'] });
-    result.start();
+    // Live events are held from here on; what was kept before comes from the store, then the held ones.
+    const live = await connection.subscribe(topic, sink, { types: ['matching.'] });
+    for (let more = true; more && connection.open;) {
+      const page = await runEvents.after(jobId, this.#replayed, PAGE);
+      for (const kept of page) {
+        await connection.whenReady();
+        if (!connection.open) return;
+        connection.replay(keptFrame(kept));
+        this.#replayed = kept.id;
+      }
+      more = page.length === PAGE;
+    }
+    live.start();
   }
 
   /** Inbound messages are ignored, as the document says. */

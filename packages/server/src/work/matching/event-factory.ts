@@ -27,11 +27,12 @@ export interface CandidateFigures {
 
 /**
  * Builds the events of one job, with their fields in the documented order (type, job_id, timestamp,
- * then the table's order), each stamped with `now()` when built.
+ * then the table's order, then additions), each stamped with `now()` when built.
  *
  * @param now the clock. @default () => new Date()
+ * @param attempt which attempt of the run this is, from 1; status events carry it. @default 1
  */
-export function eventFactory(jobId: string, now: () => Date = () => new Date()) {
+export function eventFactory(jobId: string, now: () => Date = () => new Date(), attempt = 1) {
   const head = <K extends string>(type: K) => ({ type, job_id: jobId, timestamp: now().toISOString() });
   return {
     /** `matching.job.status`; a longer error_message is cut to {@link MAX_ERROR_MESSAGE}. */
@@ -40,6 +41,7 @@ export function eventFactory(jobId: string, now: () => Date = () => new Date()) 
         ...head(T.status),
         status,
         error_message: errorMessage === null ? null : truncate(errorMessage, MAX_ERROR_MESSAGE),
+        attempt,
       };
     },
     criteria(criteria: readonly Criterion[]): MatchingCriteriaEvent {

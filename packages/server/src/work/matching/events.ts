@@ -31,6 +31,7 @@ export const MatchingStatusEventSchema = z.strictObject({
   ...base('matching.job.status'),
   status: z.enum(['queued', 'running', 'complete', 'failed']),
   error_message: z.string().max(1000).nullable(),
+  attempt: z.number().int().min(1),
 });
 
 export const CriterionSchema = z.strictObject({

@@ -4,6 +4,7 @@ export type { RunMatchingDeps, MatchingOutcome, MatchingPhase } from './run-matc
 export { eventFactory } from './event-factory.js';
 export { MatchingEventSchema } from './events.js';
 export type { MatchingEvent, MatchingInput, MatchResult } from './types.js';
+export { MatchingEventType } from './types.js';
 export { parseMatchingInput } from './input-schema.js';
 export type { Evaluator } from './evaluator.js';
 export { EvaluatorError } from './evaluator.js';

@@ -4,7 +4,7 @@ import type { MatchingInput } from './types.js';
 /** Most criteria in one run. */
 export const MAX_CRITERIA = 50;
 /** Most targets in one run. */
-export const MAX_TARGETS = 500;
+export const MAX_TARGETS = 1000;
 /** Longest source or target text, in characters. */
 export const MAX_TEXT_LENGTH = 200_000;
 /** Largest snippet limit of a criterion. */

@@ -35,6 +35,8 @@ export interface RunMatchingDeps {
   readonly persist?: (matches: readonly MatchResult[]) => Promise<void>;
   /** @default randomUUID */
   readonly newId?: () => string;
+  /** Which attempt of the job this run is, from 1 (its status events say so). @default 1 */
+  readonly attempt?: number;
 }
 
 /** What a run resolves with: the matches, rank 1 first. */
@@ -57,7 +59,7 @@ export async function runMatching(
   input: MatchingInput,
   deps: RunMatchingDeps,
 ): Promise<MatchingOutcome> {
-  const events = eventFactory(jobId, deps.now);
+  const events = eventFactory(jobId, deps.now, deps.attempt);
   const { signal, publisher } = deps;
   try {
     signal.throwIfAborted();

@@ -94,10 +94,15 @@ interface EventBase<T extends MatchingEventTypeValue> {
   readonly timestamp: string;
 }
 
-/** A status change; `error_message` (at most 1000 characters) is set only when failed. */
+/**
+ * A status change; `error_message` (at most 1000 characters) is set only when failed. `attempt` (an
+ * addition to the document's payload) counts the run's attempts from 1: a retried run is announced by
+ * `queued` and `running` with the next attempt, and its stages come again.
+ */
 export interface MatchingStatusEvent extends EventBase<'matching.job.status'> {
   readonly status: MatchingStatus;
   readonly error_message: string | null;
+  readonly attempt: number;
 }
 
 /** The criteria prepared for the run. */
