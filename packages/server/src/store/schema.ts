@@ -53,6 +53,8 @@ export interface PostingsTable {
   salary_min: ColumnType<number | null, number | null | undefined, number | null>;
   salary_max: ColumnType<number | null, number | null | undefined, number | null>;
   notes: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Successful scrapes in a row that did not find it on its board; the second deactivates it. */
+  missed_scrapes: ColumnType<number, number | undefined, number>;
   /** The recruiter (or admin) who posted it; null for anonymous or scraped postings. */
   posted_by: string | null;
   created_at: string;

@@ -7,6 +7,7 @@ import { sourcesMigration } from './0004-sources.js';
 import { idempotencyFingerprintMigration } from './0005-idempotency-fingerprint.js';
 import { postingExtrasMigration } from './0006-posting-extras.js';
 import { demoSourcesMigration } from './0007-demo-sources.js';
+import { postingMissesMigration } from './0008-posting-misses.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -21,5 +22,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0005_idempotency_fingerprint': idempotencyFingerprintMigration(),
     '0006_posting_extras': postingExtrasMigration(dialect),
     '0007_demo_sources': demoSourcesMigration(),
+    '0008_posting_misses': postingMissesMigration(),
   };
 }

@@ -25,6 +25,12 @@ interface ScrapePayload {
 /** The guess of a first scrape's duration, before one has been measured. */
 const DEFAULT_EXPECTED_SECONDS = 30;
 
+/**
+ * Successful scrapes in a row that must miss a posting before it is deactivated: a board that drops a
+ * job for one poll (a cache, a paginated answer cut short) does not flap it off and on.
+ */
+const MISSES_TO_DEACTIVATE = 2;
+
 /** Raised inside a transaction to roll it back when another node queued the due scrape first. */
 class AlreadyQueued extends Error {}
 
@@ -43,7 +49,8 @@ export interface ScrapesOptions {
  * source's own ids, in one transaction with `scrape.completed`. Events on `scrapes` (and the job's
  * `work:{id}`): `scrape.started` {source, expected_duration_seconds}, then `scrape.completed`
  * {source, jobs_found, new_jobs, updated_jobs, duration_seconds, errors}. A source that cannot be read
- * is one error of a completed scrape, never a crash. Postings that left the feed are deactivated.
+ * is one error of a completed scrape, never a crash. A posting missing from two successful scrapes in a
+ * row is deactivated; found again, it is active again.
  */
 export class Scrapes {
   readonly #store: Store;
@@ -218,7 +225,7 @@ export class Scrapes {
     });
   };
 
-  /** Inserts new postings, updates changed ones, deactivates those that left the feed. */
+  /** Inserts new postings, updates changed ones, deactivates those missed twice in a row. */
   async #upsert(
     tx: Tx,
     source: Source,
@@ -260,14 +267,23 @@ export class Scrapes {
         created++;
         continue;
       }
+      if (Number(row.missed_scrapes) !== 0) await this.#setMisses(tx, row.id, 0);
+      // Found again: back to active, with whatever else changed.
       const after = await this.#postings.apply(tx, row, parsed.data);
       if (after.updated_at !== row.updated_at) updated++;
     }
     for (const row of existing) {
       if (row.source_id === null || seen.has(row.source_id) || Number(row.is_active) !== 1) continue;
+      const misses = Number(row.missed_scrapes) + 1;
+      await this.#setMisses(tx, row.id, misses);
+      if (misses < MISSES_TO_DEACTIVATE) continue;
       await this.#postings.apply(tx, row, { is_active: false });
       updated++;
     }
     return { found: seen.size, created, updated };
+  }
+
+  async #setMisses(tx: Tx, id: number, misses: number): Promise<void> {
+    await tx.db.updateTable('postings').set({ missed_scrapes: misses }).where('id', '=', id).execute();
   }
 }
