@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, type SettingName } from '../config.js';
+import type { Config, SettingName } from '../config.js';
 import { version } from '../version.js';
-import { withSettings } from './setting-options.js';
 import { UsageError } from './usage-error.js';
 
 /** What `scrape --once` reads of the settings: the store, how feeds are fetched, the log level. */
@@ -27,21 +26,28 @@ function seq(value: string): number {
 }
 
 /** `--database-url` of the `user` commands, beside DATABASE_URL (the flag wins). */
-function databaseOption(command: Command): () => ReturnType<typeof loadConfig> {
+function databaseOption(command: Command): () => Promise<Config> {
   command.addOption(
     new Option('--database-url <url>', 'the store (env DATABASE_URL, default sqlite:./data/jobstream.db)'),
   );
-  return () => {
+  return async () => {
     const { databaseUrl } = command.opts<{ databaseUrl?: string }>();
+    const { loadConfig } = await import('../config.js');
     return loadConfig(process.env, databaseUrl === undefined ? {} : { databaseUrl });
   };
 }
 
 /**
- * The `jobstream` command line. Each command's work is imported when it runs, so that `--help` and
- * `--version` load no server. An action that has an exit code of its own sets process.exitCode.
+ * The `jobstream` command line for `argv`. Each command's work is imported when it runs, and the
+ * settings (zod schemas and all) only for the commands that take them, so that `--help` and
+ * `--version` load next to nothing. An action that has an exit code of its own sets process.exitCode.
  */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const chosen = argv.find((arg) => !arg.startsWith('-'));
+  const { withSettings } =
+    chosen === 'serve' || chosen === 'worker' || chosen === 'scrape' || chosen === 'help'
+      ? await import('./setting-options.js')
+      : { withSettings: () => () => Promise.reject(new Error('settings were not loaded')) };
   const program = new Command('jobstream')
     .description(`jobstream ${version}: real-time job events`)
     .version(version, '-v, --version', 'print the version')
@@ -60,7 +66,7 @@ export function buildProgram(): Command {
   const serveConfig = withSettings(serveCommand);
   serveCommand.action(async (options: { demo?: boolean }) => {
     const { serve } = await import('./run-server.js');
-    await serve(serveConfig(), { demo: options.demo === true });
+    await serve(await serveConfig(), { demo: options.demo === true });
   });
 
   const workerCommand = program
@@ -69,7 +75,7 @@ export function buildProgram(): Command {
   const workerConfig = withSettings(workerCommand);
   workerCommand.action(async () => {
     const { worker } = await import('./run-server.js');
-    await worker(workerConfig());
+    await worker(await workerConfig());
   });
 
   const user = program
@@ -86,7 +92,7 @@ export function buildProgram(): Command {
   add.action(async (options: { email: string; password: string; role: string; name?: string }) => {
     const { userAdd } = await import('./user.js');
     const { email, password, role, name } = options;
-    await userAdd(addConfig(), { email, password, role, ...(name !== undefined && { name }) });
+    await userAdd(await addConfig(), { email, password, role, ...(name !== undefined && { name }) });
   });
   const ls = user
     .command('list')
@@ -95,7 +101,7 @@ export function buildProgram(): Command {
   const lsConfig = databaseOption(ls);
   ls.action(async (options: { json?: boolean }) => {
     const { userList } = await import('./user.js');
-    await userList(lsConfig(), { json: options.json === true });
+    await userList(await lsConfig(), { json: options.json === true });
   });
 
   program
@@ -138,7 +144,7 @@ export function buildProgram(): Command {
     if (options.once !== true)
       throw new UsageError('jobstream scrape needs --once (the server itself scrapes on schedule)');
     const { scrapeOnce } = await import('./scrape-once.js');
-    process.exitCode = await scrapeOnce(scrapeConfig(), source, { json: options.json === true });
+    process.exitCode = await scrapeOnce(await scrapeConfig(), source, { json: options.json === true });
   });
 
   program

@@ -23,7 +23,7 @@ export function withSettings(
   command: Command,
   only: readonly SettingName[] = names,
   heading = 'Settings (each flag mirrors an environment variable; flags win):',
-): () => Config {
+): () => Promise<Config> {
   const attributes = new Map<SettingName, string>();
   for (const name of only) {
     const option = new Option(`--${flagOf(name)} <value>`).hideHelp();
@@ -38,6 +38,6 @@ export function withSettings(
       const value = values[attribute];
       if (typeof value === 'string') flags[name] = value;
     }
-    return loadConfig(process.env, flags);
+    return Promise.resolve(loadConfig(process.env, flags));
   };
 }
