@@ -104,7 +104,7 @@ test('register, login, me and logout round trip', async (t) => {
   assert.equal(renewed.expires_in, 3600);
   const meRenewed = await h.get('/api/v1/auth/me', { authorization: `Bearer ${renewed.access_token}` });
   assert.equal(meRenewed.status, 200);
-  assert.equal((await h.post('/api/v1/auth/refresh')).status, 401);
+  assert.equal((await h.post('/api/v1/auth/refresh', undefined)).status, 401);
 
   const logout = await h.post('/api/v1/auth/logout', undefined, { cookie: session });
   assert.equal(logout.status, 204);
