@@ -21,9 +21,12 @@ interface Tail {
 }
 
 /** `jobstream tail …` as a child process, killed when the test ends. */
-function tail(t: TestContext, args: string[]): Tail {
+function tail(t: TestContext, args: string[], env: Record<string, string> = {}): Tail {
+  const inherited = { ...process.env };
+  delete inherited.FORCE_COLOR;
+  delete inherited.NO_COLOR;
   const child = spawn(process.execPath, ['--import', 'tsx', cli, 'tail', ...args], {
-    env: process.env,
+    env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => {
@@ -83,7 +86,7 @@ test(
     const follower = tail(t, ['alerts', '--json', '--url', first.url]);
     await follower.said(/connected to/);
     assert.equal(
-      (await publish(first.url, { topic: 'alerts', type: 'alert.raised', data: { n: 1 } })).status,
+      (await publish(first.url, { topic: 'alerts', type: 'alert.created', data: { n: 1 } })).status,
       200,
     );
     await follower.lines(1);
@@ -93,27 +96,36 @@ test(
     assert.equal(second.url, first.url);
     // Published at once: tail may still be away, and must get it by resuming from its last seq.
     assert.equal(
-      (await publish(second.url, { topic: 'alerts', type: 'alert.raised', data: { n: 2 } })).status,
+      (await publish(second.url, { topic: 'alerts', type: 'alert.created', data: { n: 2 } })).status,
       200,
     );
     assert.equal(
-      (await publish(second.url, { topic: 'alerts', type: 'alert.cleared', data: { n: 3 } })).status,
+      (await publish(second.url, { topic: 'alerts', type: 'alert.failed', data: { n: 3 } })).status,
       200,
     );
     const events = (await follower.lines(3)).map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.deepEqual(
       events.map((e) => [e.topic, e.seq, e.type, e.data]),
       [
-        ['alerts', 1, 'alert.raised', { n: 1 }],
-        ['alerts', 2, 'alert.raised', { n: 2 }],
-        ['alerts', 3, 'alert.cleared', { n: 3 }],
+        ['alerts', 1, 'alert.created', { n: 1 }],
+        ['alerts', 2, 'alert.created', { n: 2 }],
+        ['alerts', 3, 'alert.failed', { n: 3 }],
       ],
     );
 
     // --since 0 replays the history kept; --types filters it; without a terminal, no colour codes.
-    const replay = tail(t, ['alerts', '--since', '0', '--types', 'alert.cleared', '--url', second.url]);
+    const replay = tail(t, ['alerts', '--since', '0', '--types', 'alert.failed', '--url', second.url]);
     const [line] = await replay.lines(1);
-    assert.match(line!, /^\d\d:\d\d:\d\d alerts #3 alert\.cleared \{"n":3\}$/);
+    assert.match(line!, /^\d\d:\d\d:\d\d alerts #3 alert\.failed \{"n":3\}$/);
+    // Coloured by type where colour is wanted (a terminal; here FORCE_COLOR): created green, failed red.
+    const coloured = tail(t, ['alerts', '--since', '0', '--url', second.url], { FORCE_COLOR: '1' });
+    const painted = await coloured.lines(3);
+    const esc = '\u001b';
+    assert.ok(
+      painted[0]!.endsWith(`${esc}[2malerts #1${esc}[22m ${esc}[32malert.created${esc}[39m {"n":1}`),
+      painted[0],
+    );
+    assert.ok(painted[2]!.includes(`${esc}[31malert.failed${esc}[39m`), painted[2]);
     replay.child.kill('SIGINT');
     const [code] = (await once(replay.child, 'exit')) as [number | null];
     assert.equal(code, 0, 'Ctrl-C ends tail cleanly');

@@ -1,4 +1,3 @@
-import { styleText } from 'node:util';
 import { createClient, type JobstreamEvent } from '@jobstream/client';
 
 export interface TailOptions {
@@ -10,7 +9,11 @@ export interface TailOptions {
   readonly json: boolean;
 }
 
-type Colour = Parameters<typeof styleText>[0];
+/** ANSI SGR codes (the same in every Node version, whatever its styleText does with a stream). */
+const COLOURS = { green: 32, red: 31, yellow: 33, cyan: 36, dim: 2 } as const;
+type Colour = keyof typeof COLOURS;
+const paint = (colour: Colour, text: string) =>
+  `\x1b[${COLOURS[colour]}m${text}\x1b[${colour === 'dim' ? 22 : 39}m`;
 
 /** A type's colour by its last word: what came, what changed, what went or failed. */
 function colourOf(type: string): Colour {
@@ -23,8 +26,8 @@ function colourOf(type: string): Colour {
 
 function line(event: JobstreamEvent, colour: boolean): string {
   const time = event.ts.slice(11, 19);
-  const type = colour ? styleText(colourOf(event.type), event.type) : event.type;
-  const where = colour ? styleText('dim', `${event.topic} #${event.seq}`) : `${event.topic} #${event.seq}`;
+  const type = colour ? paint(colourOf(event.type), event.type) : event.type;
+  const where = colour ? paint('dim', `${event.topic} #${event.seq}`) : `${event.topic} #${event.seq}`;
   return `${time} ${where} ${type} ${JSON.stringify(event.data)}`;
 }
 
@@ -35,7 +38,9 @@ function line(event: JobstreamEvent, colour: boolean): string {
  * event as JSON); what happens to the connection goes to stderr. Runs until SIGINT or SIGTERM.
  */
 export function tail(topics: readonly string[], options: TailOptions): Promise<void> {
-  const colour = process.stdout.isTTY && !process.env.NO_COLOR;
+  // Colour on a terminal, or when FORCE_COLOR asks for it (a pager that shows it); NO_COLOR wins.
+  const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0';
+  const colour = (process.stdout.isTTY || forced) && !process.env.NO_COLOR;
   const note = (text: string) => process.stderr.write(`jobstream tail: ${text}\n`);
   const client = createClient({
     url: options.url,
