@@ -1,14 +1,11 @@
-import { JobstreamProvider, useConnectionState, useTopic } from '@jobstream/client/react';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { JobstreamProvider, useConnectionState } from '@jobstream/client/react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type ServerInfo } from './api.js';
-import { MatchesPanel } from './panels/Matches.js';
-import { PostingsPanel } from './panels/Postings.js';
-import { QueuePanel } from './panels/Queue.js';
-import { ScrapesPanel } from './panels/Scrapes.js';
-import { SignInForm } from './panels/SignIn.js';
-import { UserPanel } from './panels/User.js';
+import { NotificationsProvider, useNotifications } from './notifications.js';
+import { Pages } from './pages/index.js';
+import { Link, useLocation } from './router.js';
 import { useSession, type SessionApi } from './session.js';
-import { emptyQueue, foldQueue, mergeQueue, type QueueView } from './state.js';
+import { ToastProvider } from './toasts.js';
 
 /** The dashboard: one connection to this server's `/ws`, signed in or not. */
 export function App() {
@@ -31,18 +28,29 @@ export function App() {
       getToken={getToken}
       credentialsKey={session?.user.id ?? ''}
     >
-      <Dashboard sessionApi={sessionApi} info={info} />
+      <ToastProvider>
+        <NotificationsProvider userId={session?.user.id}>
+          <Shell sessionApi={sessionApi} info={info} />
+        </NotificationsProvider>
+      </ToastProvider>
     </JobstreamProvider>
   );
 }
 
-function Dashboard({ sessionApi, info }: { sessionApi: SessionApi; info: ServerInfo | undefined }) {
-  const { session, signIn, signOut } = sessionApi;
+const NAV: readonly { to: string; label: string; signedIn?: boolean; admin?: boolean }[] = [
+  { to: '/', label: 'Home' },
+  { to: '/postings', label: 'Postings' },
+  { to: '/applications', label: 'Applications', signedIn: true },
+  { to: '/agenda', label: 'Interviews', signedIn: true },
+  { to: '/queue', label: 'Queue' },
+  { to: '/admin', label: 'Admin', admin: true },
+];
+
+function Shell({ sessionApi, info }: { sessionApi: SessionApi; info: ServerInfo | undefined }) {
+  const { session, signOut } = sessionApi;
   const connection = useConnectionState();
-  const queue = useQueue(session?.token);
-  const hash = useSyncExternalStore(subscribeHash, () => window.location.hash);
-  const runId = /^#matches\/([\w-]+)$/.exec(hash)?.[1];
-  const run = queue.runs.find((j) => j.id === runId);
+  const { path } = useLocation();
+  const { unread } = useNotifications();
 
   // Credentials the server refuses (expired, or signed by another secret): sign in again.
   const refused = connection.state === 'closed' && connection.reason?.kind === 'auth';
@@ -50,42 +58,52 @@ function Dashboard({ sessionApi, info }: { sessionApi: SessionApi; info: ServerI
     if (refused && session) void signOut();
   }, [refused, session, signOut]);
 
+  const section = `/${path.split('/')[1] ?? ''}`;
+  const links = NAV.filter((n) => (!n.signedIn || session) && (!n.admin || session?.user.role === 'admin'));
   return (
     <>
       <header className="top">
-        <h1>
-          Jobstream <span className="meta">{info ? `${info.version}${info.demo ? ' · demo' : ''}` : ''}</span>
-        </h1>
+        <div className="brand">
+          <h1>
+            <Link to="/">Jobstream</Link>
+          </h1>
+          <span className="meta">{info ? `${info.version}${info.demo ? ' · demo' : ''}` : ''}</span>
+        </div>
         <ConnectionBadge />
-        {session && (
-          <div className="who">
-            <span>
-              {session.user.email} <span className="meta">({session.user.role})</span>
+        <div className="who">
+          <Link
+            to="/notifications"
+            className="bell"
+            aria-current={section === '/notifications' ? 'page' : undefined}
+          >
+            Notifications{' '}
+            <span className="unread" data-testid="unread" aria-label={`${unread} unread`}>
+              {unread}
             </span>
-            <button type="button" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </div>
-        )}
-      </header>
-      <main className="grid">
-        <div className="column">
-          <PostingsPanel />
-        </div>
-        <div className="column">
-          <ScrapesPanel />
-          <QueuePanel queue={queue} canOpenRuns={session !== undefined} />
-        </div>
-        <div className="column">
-          {runId && (
-            <MatchesPanel workId={runId} token={session?.token} status={run?.status} onClose={closeRun} />
-          )}
+          </Link>
           {session ? (
-            <UserPanel session={session} runs={queue.runs} />
+            <>
+              <span className="me" title={session.user.email}>
+                {session.user.name || session.user.email} <span className="meta">({session.user.role})</span>
+              </span>
+              <button type="button" onClick={() => void signOut()}>
+                Sign out
+              </button>
+            </>
           ) : (
-            <SignInForm signIn={signIn} demo={info?.demo === true} />
+            <Link to="/signin">Sign in</Link>
           )}
         </div>
+        <nav className="nav" aria-label="pages">
+          {links.map((n) => (
+            <Link key={n.to} to={n.to} aria-current={section === n.to ? 'page' : undefined}>
+              {n.label}
+            </Link>
+          ))}
+        </nav>
+      </header>
+      <main>
+        <Pages path={path} sessionApi={sessionApi} info={info} />
       </main>
       <footer className="meta">
         API: <a href="/docs">/docs</a> (REST) · <a href="/asyncapi.json">/asyncapi.json</a> (WebSocket) ·{' '}
@@ -95,55 +113,28 @@ function Dashboard({ sessionApi, info }: { sessionApi: SessionApi; info: ServerI
   );
 }
 
-function closeRun(): void {
-  history.replaceState(null, '', window.location.pathname + window.location.search);
-  window.dispatchEvent(new Event('jobstream:hash'));
-}
-
-function subscribeHash(onChange: () => void): () => void {
-  window.addEventListener('hashchange', onChange);
-  window.addEventListener('popstate', onChange);
-  // replaceState fires neither: closeRun announces it itself.
-  window.addEventListener('jobstream:hash', onChange);
-  return () => {
-    window.removeEventListener('hashchange', onChange);
-    window.removeEventListener('popstate', onChange);
-    window.removeEventListener('jobstream:hash', onChange);
-  };
-}
-
-/** Queue statistics and recent work: a REST load with `queue` events folded on top. */
-function useQueue(token: string | undefined): QueueView {
-  const [reloads, setReloads] = useState(0);
-  const [loaded, setLoaded] = useState<QueueView>(emptyQueue);
-  const live = useTopic('queue', {
-    reducer: foldQueue,
-    initial: emptyQueue,
-    onReset: () => setReloads((n) => n + 1),
-  });
-  useEffect(() => {
-    let current = true;
-    Promise.all([api.queueStats(), api.workJobs(token), token ? api.workJobs(token, 'matching') : []])
-      .then(([stats, jobs, runs]) => current && setLoaded(mergeQueue(emptyQueue, stats, [...jobs, ...runs])))
-      .catch(() => undefined);
-    return () => {
-      current = false;
-    };
-  }, [token, reloads]);
-  return mergeQueue(live, loaded.stats?.value, [...loaded.jobs, ...loaded.runs], loaded.stats?.at);
-}
-
+/** "live" (WebSocket or SSE), "polling" (long-poll), "reconnecting…", or why it is closed. */
 function ConnectionBadge() {
   const { state, transport, reason } = useConnectionState();
-  const words: Record<typeof state, string> = {
-    connecting: 'connecting…',
-    open: `live${transport ? ` (${transport})` : ''}`,
-    reconnecting: `reconnecting${reason?.delayMs ? ` in ${Math.ceil(reason.delayMs / 1000)} s` : '…'}`,
-    closed: `disconnected${reason ? `: ${reason.message}` : ''}`,
-  };
+  const word =
+    state === 'open'
+      ? transport === 'long-poll'
+        ? 'polling'
+        : 'live'
+      : state === 'connecting'
+        ? 'connecting…'
+        : state === 'closed'
+          ? `disconnected${reason ? `: ${reason.message}` : ''}`
+          : 'reconnecting…';
   return (
-    <p className={`connection ${state}`} role="status" data-testid="connection" data-state={state}>
-      <span className="dot" aria-hidden="true" /> {words[state]}
+    <p
+      className={`connection ${state}`}
+      role="status"
+      data-testid="connection"
+      data-state={state}
+      title={transport ? `${state} over ${transport}` : state}
+    >
+      <span className="dot" aria-hidden="true" /> {word}
     </p>
   );
 }

@@ -11,12 +11,15 @@ export class ApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init: { token?: string | undefined; body?: unknown } = {}): Promise<T> {
+export async function call<T>(
+  path: string,
+  init: { token?: string | undefined; body?: unknown; method?: string } = {},
+): Promise<T> {
   const headers: Record<string, string> = {};
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(path, {
-    method: init.body === undefined ? 'GET' : 'POST',
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers,
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
@@ -69,6 +72,7 @@ export const api = {
     ),
   login: (email: string, password: string) =>
     call<SignedIn>('/api/v1/auth/login', { body: { email, password } }),
+  refresh: (token: string) => call<SignedIn>('/api/v1/auth/refresh', { token, body: {} }),
   logout: () => call<unknown>('/api/v1/auth/logout', { body: {} }),
   recommendations: (token: string) => call<Recommendations>('/api/v1/recommendations', { token }),
   matches: (token: string, workId: string) =>

@@ -1,12 +1,14 @@
-// The signed-in user: kept in memory and in sessionStorage (this tab only), dropped when it expires.
+// The signed-in user: kept in memory and in sessionStorage (this tab only), renewed before it expires.
 import { useCallback, useEffect, useState } from 'react';
-import { api, type SignedIn } from './api.js';
+import { api, ApiError, type SignedIn } from './api.js';
 
 export interface Session {
   readonly token: string;
   readonly user: SignedIn['user'];
   /** ms since the epoch */
   readonly expiresAt: number;
+  /** When the token was issued (ms since the epoch): renewed at four fifths of its life. */
+  readonly issuedAt?: number;
 }
 
 const KEY = 'jobstream.session';
@@ -44,18 +46,36 @@ export function useSession(): SessionApi {
     setSession(next);
   }, []);
 
-  // A token cannot be renewed here: when it lapses, sign in again.
+  // Renewed at four fifths of its life (POST /api/v1/auth/refresh); the SDK hands the new token to the
+  // live connection. Refused (the account is gone, the secret changed): signed out. A network failure
+  // tries again at four fifths of what is left, until the token lapses.
   useEffect(() => {
     if (!session) return;
-    const timer = setTimeout(() => change(undefined), Math.max(0, session.expiresAt - Date.now()));
+    const now = Date.now();
+    if (session.expiresAt <= now) {
+      change(undefined);
+      return;
+    }
+    const issued = session.issuedAt ?? now;
+    const at = issued + (session.expiresAt - issued) * 0.8;
+    const timer = setTimeout(
+      () => {
+        api
+          .refresh(session.token)
+          .then((answer) => change(fromAnswer(answer)))
+          .catch((e: unknown) => {
+            if (e instanceof ApiError && e.status === 401) change(undefined);
+            else change({ ...session, issuedAt: Date.now() - 1 });
+          });
+      },
+      Math.max(0, Math.min(at - now, session.expiresAt - now - 1000)),
+    );
     return () => clearTimeout(timer);
   }, [session, change]);
 
   const signIn = useCallback(
     async (email: string, password: string) => {
-      const answer = await api.login(email, password);
-      const expiresAt = Date.now() + answer.expires_in * 1000 - 5000;
-      change({ token: answer.access_token, user: answer.user, expiresAt });
+      change(fromAnswer(await api.login(email, password)));
     },
     [change],
   );
@@ -65,4 +85,14 @@ export function useSession(): SessionApi {
     change(undefined);
   }, [change]);
   return { session, signIn, signOut };
+}
+
+function fromAnswer(answer: SignedIn): Session {
+  const issuedAt = Date.now();
+  return {
+    token: answer.access_token,
+    user: answer.user,
+    issuedAt,
+    expiresAt: issuedAt + answer.expires_in * 1000 - 5000,
+  };
 }

@@ -54,7 +54,12 @@ export interface QueueView {
 
 export const emptyQueue: QueueView = { stats: undefined, jobs: [], runs: [] };
 
-function putJobs(jobs: readonly WorkJob[], incoming: readonly WorkJob[]): readonly WorkJob[] {
+/** `jobs` with `incoming` in them, each in its newest whole version, most recently changed first. */
+export function putJobs(
+  jobs: readonly WorkJob[],
+  incoming: readonly WorkJob[],
+  limit = WORK_SHOWN,
+): readonly WorkJob[] {
   if (incoming.length === 0) return jobs;
   const byId = new Map(jobs.map((j) => [j.id, j]));
   for (const job of incoming) {
@@ -66,7 +71,7 @@ function putJobs(jobs: readonly WorkJob[], incoming: readonly WorkJob[]): readon
   }
   return [...byId.values()]
     .sort((a, b) => (a.updated_at < b.updated_at ? 1 : a.updated_at > b.updated_at ? -1 : 0))
-    .slice(0, WORK_SHOWN);
+    .slice(0, limit);
 }
 
 /** Two lists of runs as one, each run in its newest whole version, most recently changed first. */
@@ -148,6 +153,8 @@ export interface Activity {
 export interface Recommendations {
   readonly items: readonly Recommendation[];
   readonly generated_at: string | null;
+  /** Only what `recommendations.new` events brought (no whole list seen live yet): not all there is. */
+  readonly partial?: boolean;
 }
 
 export interface UserView {
@@ -156,6 +163,21 @@ export interface UserView {
   readonly runs: readonly WorkJob[];
   /** As the `recommendations.*` events tell them; undefined before the first. */
   readonly recommendations: Recommendations | undefined;
+}
+
+/**
+ * What to show: the live list when it is whole and newer; the new ones of `recommendations.new` among
+ * those loaded over REST (the first live `.new` carries only what is new, never the whole list).
+ */
+export function shownRecommendations(
+  loaded: Recommendations | undefined,
+  live: Recommendations | undefined,
+): Recommendations | undefined {
+  if (!live?.partial || !loaded) return newer(live, loaded);
+  const items = [...live.items, ...loaded.items.filter((r) => !live.items.some((l) => l.job_id === r.job_id))]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, 10);
+  return { items, generated_at: newer(live, loaded)?.generated_at ?? null };
 }
 
 /** The newer of two versions of the recommendations (a REST load may race a live event). */
@@ -263,7 +285,9 @@ export function foldUser(view: UserView, e: UserEvent): UserView {
         : [...listed, ...known.filter((r) => !listed.some((l) => l.job_id === r.job_id))]
             .sort((a, b) => b.score - a.score)
             .slice(0, 10);
-    return { ...view, activity, recommendations: { items, generated_at: str(data.generated_at) || e.ts } };
+    const partial = e.type === 'recommendations.new' && (view.recommendations?.partial ?? true);
+    const generated_at = str(data.generated_at) || e.ts;
+    return { ...view, activity, recommendations: { items, generated_at, partial } };
   }
   return line ? { ...view, activity } : view;
 }

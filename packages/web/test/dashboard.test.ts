@@ -183,10 +183,11 @@ test(
       },
       token,
     );
-    await page.locator('.runs a[href^="#matches/"]').first().click({ timeout: 5000 });
-    const best = page.getByTestId('matches').locator('tbody tr').first();
+    await page.locator('.runs a[href^="#/work/"]').first().click({ timeout: 5000 });
+    const best = page.getByTestId('candidates').locator('li', { hasText: /^#1 / }).first();
     await best.waitFor({ timeout: 10_000 });
-    assert.match((await best.textContent()) ?? '', /^1Backend Engineer/);
+    assert.match((await best.textContent()) ?? '', /^#1 Backend Engineer/);
+    await page.goBack();
 
     // Signing out goes back to the form and an anonymous connection.
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -15,6 +15,7 @@ import {
   mergeQueue,
   mergeRuns,
   newer,
+  shownRecommendations,
   putPosting,
 } from '../src/state.js';
 
@@ -26,6 +27,7 @@ const posting = (id: number, updated_at = '2026-01-01T00:00:00.000Z'): Posting =
   job_url: null,
   location: null,
   source: 'manual',
+  sources: ['manual'],
   skills_required: [],
   is_active: true,
   salary_min: null,
@@ -182,6 +184,39 @@ test('user events: analyses and recommendations in words; .new joins the known, 
   const loaded = { items: [rec(9, 99)], generated_at: '2026-01-01T00:00:04Z' };
   assert.equal(newer(view.recommendations, loaded), loaded);
   assert.equal(foldUser(view, { id: 'x', type: 'profile.updated', ts: '', data: {} }), view, 'not listed');
+});
+
+test('the first live recommendations.new joins the 10 loaded over REST instead of replacing them', () => {
+  const rec = (job_id: number, score: number) => ({
+    job_id,
+    company: 'Acme',
+    job_title: `J${job_id}`,
+    score,
+  });
+  const loaded = {
+    items: Array.from({ length: 10 }, (_, i) => rec(i + 1, 90 - i)),
+    generated_at: '2026-01-01T00:00:00Z',
+  };
+  const view = foldUser(emptyUser, {
+    id: 'user:u@1',
+    type: 'recommendations.new',
+    ts: '2026-01-01T00:00:05Z',
+    data: { count: 1, top_recommendations: [rec(42, 85)], generated_at: '2026-01-01T00:00:05Z' },
+  });
+  const shown = shownRecommendations(loaded, view.recommendations)?.items ?? [];
+  assert.equal(shown.length, 10, 'still ten');
+  assert.deepEqual(
+    shown.slice(0, 7).map((r) => r.job_id),
+    [1, 2, 3, 4, 5, 42, 6],
+  );
+  // A whole list that arrives live replaces what was loaded.
+  const whole = foldUser(view, {
+    id: 'user:u@2',
+    type: 'recommendations.updated',
+    ts: '2026-01-01T00:00:06Z',
+    data: { top_recommendations: [rec(42, 86)], generated_at: '2026-01-01T00:00:06Z' },
+  });
+  assert.deepEqual(shownRecommendations(loaded, whole.recommendations)?.items, [rec(42, 86)]);
 });
 
 test("own runs: the queue's redacted copy never hides the whole one; the user's topic brings them whole", () => {

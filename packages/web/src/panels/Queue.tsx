@@ -55,7 +55,7 @@ function WorkRow({ job, canOpen }: { job: WorkJob; canOpen: boolean }) {
     <tr>
       <th scope="row">
         {job.kind === 'matching' && canOpen && job.redacted !== true ? (
-          <a href={`#matches/${job.id}`}>matching</a>
+          <a href={`#/work/${job.id}`}>matching</a>
         ) : (
           job.kind
         )}

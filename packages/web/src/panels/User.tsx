@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { clock } from '../format.js';
 import type { Session } from '../session.js';
-import { emptyUser, foldUser, mergeRuns, newer, type Recommendations } from '../state.js';
+import { emptyUser, foldUser, mergeRuns, shownRecommendations, type Recommendations } from '../state.js';
 
 /** The signed-in user's own events (`user:{id}`), recommendations and matching runs (REST and live). */
 export function UserPanel({ session, runs }: { session: Session; runs: readonly WorkJob[] }) {
@@ -30,7 +30,7 @@ export function UserPanel({ session, runs }: { session: Session; runs: readonly 
     };
   }, [token, user.role, reloads]);
 
-  const recommendations = newer(view.recommendations, loaded)?.items ?? [];
+  const recommendations = shownRecommendations(loaded, view.recommendations)?.items ?? [];
   const myRuns = mergeRuns(
     runs.filter((r) => r.owner === user.id),
     view.runs,
@@ -61,7 +61,7 @@ export function UserPanel({ session, runs }: { session: Session; runs: readonly 
         <ul className="runs">
           {myRuns.map((run) => (
             <li key={run.id}>
-              <a href={`#matches/${run.id}`}>Matches of the run of {clock(run.created_at)}</a>{' '}
+              <a href={`#/work/${run.id}`}>Matches of the run of {clock(run.created_at)}</a>{' '}
               <span className={`status ${run.status}`}>{run.status}</span>
             </li>
           ))}
