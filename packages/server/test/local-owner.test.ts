@@ -79,7 +79,7 @@ test(
   async (t) => {
     if (missing)
       throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
-    const { url } = await startServer(t);
+    const { url } = await startServer(t, { LOCAL_OWNER: 'auto' }); // the quick-start default
     // "Open browser console on http://localhost:3000 (your frontend)": a page of another origin.
     const frontend = createServer((_req, res) =>
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html>'),
@@ -130,7 +130,7 @@ test(
 );
 
 test('the local owner: a profile without credentials, their analyses and applications to anonymous clients', async (t) => {
-  const { url, wsUrl } = await startServer(t);
+  const { url, wsUrl } = await startServer(t, { LOCAL_OWNER: 'auto' }); // the quick-start default
   const call = api(url);
   const profile = await call('PUT', '/api/v1/profile', {
     skills: ['TypeScript'],
@@ -154,7 +154,7 @@ test('the local owner: a profile without credentials, their analyses and applica
 });
 
 test('the first account ends the local owner: open connections go, anonymous callers are anonymous again', async (t) => {
-  const { url, wsUrl } = await startServer(t);
+  const { url, wsUrl } = await startServer(t, { LOCAL_OWNER: 'auto' }); // the quick-start default
   const call = api(url);
   const owner = await channels(t, `${wsUrl}/api/v1/ws?user_id=test&channels=jobs`);
   const seeker = await signUp(url, 'Ana', 'job_seeker');

@@ -23,6 +23,13 @@ export interface TestServer {
  */
 const unlimitedSignIns = { LOGIN_RATE_LIMIT_PER_MIN: '0', REGISTER_RATE_LIMIT_PER_MIN: '0' };
 
+/**
+ * The suites test what anonymous callers get once accounts exist; the local owner (a caller without
+ * credentials taken for the personal server's user, LOCAL_OWNER=auto by default) is tested on its own
+ * (local-owner.test.ts), which sets it.
+ */
+const testDefaults = { ...unlimitedSignIns, LOCAL_OWNER: 'off' };
+
 /** A real Jobstream on an ephemeral loopback port, closed when the test ends. */
 export async function startServer(
   t: TestContext,
@@ -34,7 +41,7 @@ export async function startServer(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     DATABASE_URL: testDatabaseUrl(t),
-    ...unlimitedSignIns,
+    ...testDefaults,
     ...env,
   });
   const server = await createJobstream(config, createLogger(config.logLevel), options);
@@ -71,7 +78,7 @@ export async function spawnServer(
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: testDatabaseUrl(t),
-      ...unlimitedSignIns,
+      ...testDefaults,
       ...env,
       LOG_LEVEL: 'info',
     },
