@@ -27,6 +27,7 @@ export const PostingResource = z.object({
   job_url: z.string().nullable(),
   location: z.string().nullable(),
   source: z.string(),
+  sources: z.array(z.string()).describe('every board it was found on, first `source`'),
   skills_required: z.array(z.string()),
   is_active: z.boolean(),
   salary_min: z.number().nullable(),

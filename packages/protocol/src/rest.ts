@@ -75,6 +75,8 @@ export interface Posting {
   job_url: string | null;
   location: string | null;
   source: string;
+  /** Every board it was found on, first `source`: one job on two boards is one posting. */
+  sources: string[];
   skills_required: string[];
   is_active: boolean;
   salary_min: number | null;

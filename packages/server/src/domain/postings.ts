@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import type { Principal } from '../gateway/authorizer.js';
 import type { Posting as PostingRow } from '../store/schema.js';
 import type { Store, Tx } from '../store/store.js';
+import { dedupeKey } from '../work/scrape/dedupe.js';
 import { isAdmin, notFound, now, parseJsonArray, requireRole } from './access.js';
 
 export interface PostingServiceOptions {
@@ -29,6 +30,7 @@ export function toPosting(row: PostingRow): Posting {
     job_url: row.job_url,
     location: row.location,
     source: row.source,
+    sources: row.sources === null ? [row.source] : parseJsonArray(row.sources),
     skills_required: parseJsonArray(row.skills_required),
     is_active: row.is_active === 1,
     salary_min: row.salary_min,
@@ -52,7 +54,11 @@ const editable = [
   'salary_min',
   'salary_max',
   'notes',
+  'sources',
 ] as const;
+
+/** A change a scrape may make beyond the REST patch: the boards a posting is on. */
+export type PostingChange = PostingPatch & { readonly sources?: string[] };
 
 /** Job postings: every change commits with its `posting.*` event on the `postings` topic. */
 export class PostingService {
@@ -123,6 +129,8 @@ export class PostingService {
         location: input.location ?? null,
         source: input.source,
         source_id: sourceId,
+        dedupe_key:
+          sourceId === null ? null : dedupeKey(input.company, input.job_title, input.location ?? null),
         skills_required: JSON.stringify(input.skills_required),
         is_active: input.is_active ? 1 : 0,
         salary_min: input.salary_min ?? null,
@@ -149,7 +157,7 @@ export class PostingService {
   }
 
   /** Applies a patch inside `tx`; emits `posting.updated` naming the changed fields, if any changed. */
-  async apply(tx: Tx, row: PostingRow, patch: PostingPatch): Promise<Posting> {
+  async apply(tx: Tx, row: PostingRow, patch: PostingChange): Promise<Posting> {
     const before = toPosting(row);
     const changes = editable.filter(
       (field) => patch[field] !== undefined && JSON.stringify(patch[field]) !== JSON.stringify(before[field]),
@@ -159,7 +167,20 @@ export class PostingService {
     for (const field of changes) {
       const value = patch[field];
       values[field] =
-        field === 'skills_required' ? JSON.stringify(value) : field === 'is_active' ? (value ? 1 : 0) : value;
+        field === 'skills_required' || field === 'sources'
+          ? JSON.stringify(value)
+          : field === 'is_active'
+            ? value
+              ? 1
+              : 0
+            : value;
+    }
+    if (
+      row.dedupe_key !== null &&
+      changes.some((f) => f === 'company' || f === 'job_title' || f === 'location')
+    ) {
+      const next = { ...before, ...patch };
+      values.dedupe_key = dedupeKey(next.company, next.job_title, next.location ?? null);
     }
     const updated = await tx.db
       .updateTable('postings')

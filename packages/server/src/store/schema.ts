@@ -21,6 +21,7 @@ export interface Database {
   matching_updates: MatchingUpdatesTable;
   work_jobs: WorkJobsTable;
   scrape_sources: ScrapeSourcesTable;
+  posting_sources: PostingSourcesTable;
   recommendations: RecommendationsTable;
 }
 
@@ -55,6 +56,10 @@ export interface PostingsTable {
   notes: ColumnType<string | null, string | null | undefined, string | null>;
   /** Successful scrapes in a row that did not find it on its board; the second deactivates it. */
   missed_scrapes: ColumnType<number, number | undefined, number>;
+  /** Company, title and location normalised (work/scrape/dedupe.ts), for scraped postings. */
+  dedupe_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON array of the sources it is on, first the one in `source`; null: just `source`. */
+  sources: ColumnType<string | null, string | null | undefined, string | null>;
   /** The recruiter (or admin) who posted it; null for anonymous or scraped postings. */
   posted_by: string | null;
   created_at: string;
@@ -226,6 +231,14 @@ export interface MatchingUpdatesTable {
   /** JSON: the event as sent. */
   payload: string;
   created_at: string;
+}
+
+/** A posting's listing on a further board (its first board's is the posting's `source_id`). */
+export interface PostingSourcesTable {
+  source: string;
+  source_id: string;
+  posting_id: number;
+  missed_scrapes: ColumnType<number, number | undefined, number>;
 }
 
 /** A feed that scrapes read postings from, on its interval and on demand. */

@@ -8,6 +8,7 @@ import { idempotencyFingerprintMigration } from './0005-idempotency-fingerprint.
 import { postingExtrasMigration } from './0006-posting-extras.js';
 import { demoSourcesMigration } from './0007-demo-sources.js';
 import { postingMissesMigration } from './0008-posting-misses.js';
+import { postingSourcesMigration } from './0009-posting-sources.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -23,5 +24,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0006_posting_extras': postingExtrasMigration(dialect),
     '0007_demo_sources': demoSourcesMigration(),
     '0008_posting_misses': postingMissesMigration(),
+    '0009_posting_sources': postingSourcesMigration(),
   };
 }

@@ -1,10 +1,4 @@
-import {
-  PostingInput,
-  topics,
-  type ScrapeReport,
-  type ScrapeRequest,
-  type Source,
-} from '@jobstream/protocol';
+import { topics, type ScrapeReport, type ScrapeRequest } from '@jobstream/protocol';
 import type { PostingService } from '../../domain/postings.js';
 import type { Principal } from '../../gateway/authorizer.js';
 import { now, requireRole } from '../../domain/access.js';
@@ -14,6 +8,7 @@ import type { Pipeline } from '../work-job.js';
 import type { WorkService } from '../work-service.js';
 import { fetchSource } from './fetch-source.js';
 import { SourceError, type ScrapedPosting } from './normalized.js';
+import { upsertScraped } from './upsert.js';
 import type { SourcePolicy } from './source-policy.js';
 import { nextRunAt, toSource, type SourceService } from './sources.js';
 
@@ -24,12 +19,6 @@ interface ScrapePayload {
 
 /** The guess of a first scrape's duration, before one has been measured. */
 const DEFAULT_EXPECTED_SECONDS = 30;
-
-/**
- * Successful scrapes in a row that must miss a posting before it is deactivated: a board that drops a
- * job for one poll (a cache, a paginated answer cut short) does not flap it off and on.
- */
-const MISSES_TO_DEACTIVATE = 2;
 
 /** Raised inside a transaction to roll it back when another node queued the due scrape first. */
 class AlreadyQueued extends Error {}
@@ -49,8 +38,7 @@ export interface ScrapesOptions {
  * source's own ids, in one transaction with `scrape.completed`. Events on `scrapes` (and the job's
  * `work:{id}`): `scrape.started` {source, expected_duration_seconds}, then `scrape.completed`
  * {source, jobs_found, new_jobs, updated_jobs, duration_seconds, errors}. A source that cannot be read
- * is one error of a completed scrape, never a crash. A posting missing from two successful scrapes in a
- * row is deactivated; found again, it is active again.
+ * is one error of a completed scrape, never a crash. What the feed lists is saved by upsert.ts.
  */
 export class Scrapes {
   readonly #store: Store;
@@ -195,7 +183,7 @@ export class Scrapes {
 
     return this.#store.transaction(async (tx) => {
       const counts = scraped
-        ? await this.#upsert(tx, source, scraped, errors)
+        ? await upsertScraped(tx, this.#postings, source, scraped, errors)
         : { found: 0, created: 0, updated: 0 };
       const duration = Math.round((Date.now() - began) / 10) / 100;
       const report: ScrapeReport = {
@@ -224,66 +212,4 @@ export class Scrapes {
       return report;
     });
   };
-
-  /** Inserts new postings, updates changed ones, deactivates those missed twice in a row. */
-  async #upsert(
-    tx: Tx,
-    source: Source,
-    scraped: readonly ScrapedPosting[],
-    errors: string[],
-  ): Promise<{ found: number; created: number; updated: number }> {
-    const existing = await tx.db
-      .selectFrom('postings')
-      .selectAll()
-      .where('source', '=', source.name)
-      .execute();
-    const bySourceId = new Map(existing.map((row) => [row.source_id, row]));
-    const seen = new Set<string>();
-    let created = 0;
-    let updated = 0;
-    for (const item of scraped) {
-      if (seen.has(item.source_id)) continue;
-      seen.add(item.source_id);
-      const parsed = PostingInput.safeParse({
-        company: item.company,
-        job_title: item.job_title,
-        job_description: item.job_description.slice(0, 50_000),
-        job_url: item.job_url,
-        location: item.location,
-        source: source.name,
-        skills_required: item.skills_required,
-        is_active: true,
-      });
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        errors.push(
-          `posting ${item.source_id}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? 'invalid'}`,
-        );
-        continue;
-      }
-      const row = bySourceId.get(item.source_id);
-      if (!row) {
-        await this.#postings.insert(tx, parsed.data, null, item.source_id);
-        created++;
-        continue;
-      }
-      if (Number(row.missed_scrapes) !== 0) await this.#setMisses(tx, row.id, 0);
-      // Found again: back to active, with whatever else changed.
-      const after = await this.#postings.apply(tx, row, parsed.data);
-      if (after.updated_at !== row.updated_at) updated++;
-    }
-    for (const row of existing) {
-      if (row.source_id === null || seen.has(row.source_id) || Number(row.is_active) !== 1) continue;
-      const misses = Number(row.missed_scrapes) + 1;
-      await this.#setMisses(tx, row.id, misses);
-      if (misses < MISSES_TO_DEACTIVATE) continue;
-      await this.#postings.apply(tx, row, { is_active: false });
-      updated++;
-    }
-    return { found: seen.size, created, updated };
-  }
-
-  async #setMisses(tx: Tx, id: number, misses: number): Promise<void> {
-    await tx.db.updateTable('postings').set({ missed_scrapes: misses }).where('id', '=', id).execute();
-  }
 }
