@@ -60,11 +60,15 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
       if (session) session.rateLimited();
       else limitedEarly = true;
     } else if (verdict === 'flood' && !flooded) {
-      // The rate_limited error the protocol promises goes out before the 1008: a turn for dialects
-      // that answer in order (behind their welcome, say), then what is queued is flushed by the close.
       flooded = true;
-      setImmediate(() => connection.close(CloseCode.policy, 'message rate exceeded'));
+      // A client still being authenticated is told in its dialect once the session opens.
+      if (session) closeFlooded();
     }
+  };
+  // The rate_limited error the protocol promises goes out before the 1008: a turn for dialects that
+  // answer in order (behind their welcome, say), then what is queued is flushed by the close.
+  const closeFlooded = (): void => {
+    setImmediate(() => connection.close(CloseCode.policy, 'message rate exceeded'));
   };
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
     connection.lastSeen = Date.now();
@@ -99,6 +103,7 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
       early = undefined;
       for (const text of queued) handle(text);
       if (limitedEarly) opened.rateLimited();
+      if (flooded) closeFlooded();
     },
     refused: () => refused(limiter.refuse()),
   };

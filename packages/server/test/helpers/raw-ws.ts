@@ -55,6 +55,8 @@ export class RawWs {
   readonly socket: Socket;
   /** The text and binary frames received, in order. */
   readonly frames: ServerFrame[] = [];
+  /** The payloads of the pongs received (answers to our pings). */
+  readonly pongs: Buffer[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   #buffer = Buffer.alloc(0);
   #onFrame: (() => void)[] = [];
@@ -75,6 +77,7 @@ export class RawWs {
           return;
         }
         if (frame.opcode === Op.text || frame.opcode === Op.binary) this.frames.push(frame);
+        else if (frame.opcode === Op.pong) this.pongs.push(frame.payload);
       }
       for (const listener of this.#onFrame.splice(0)) listener();
     });
@@ -82,10 +85,16 @@ export class RawWs {
     if (rest.length > 0) socket.emit('data', rest);
   }
 
-  /** Opens `target` on 127.0.0.1:`port`; rejects with the answer's head when it is not a 101. */
-  static open(port: number, target: string, headers: readonly string[] = []): Promise<RawWs> {
+  /**
+   * Opens `target` on 127.0.0.1:`port`; rejects with the answer's head when it is not a 101. `early`
+   * is written in the same packet as the request: frames that arrive before the server has answered.
+   */
+  static open(port: number, target: string, headers: readonly string[] = [], early?: Buffer): Promise<RawWs> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write(upgradeRequest(target, headers)));
+      const request = Buffer.from(upgradeRequest(target, headers));
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(early ? Buffer.concat([request, early]) : request),
+      );
       socket.setNoDelay(true);
       let head = Buffer.alloc(0);
       const onData = (chunk: Buffer): void => {

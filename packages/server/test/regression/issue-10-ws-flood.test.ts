@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CloseCode } from '@jobstream/protocol';
+import { signUp } from '../helpers/api.js';
 import { clientFrame, RawWs } from '../helpers/raw-ws.js';
 import { startServer } from '../helpers/server.js';
 
@@ -52,4 +53,20 @@ test('every dialect with an error message says so before a flood closes it', asy
     const messages = client.texts().map((text) => JSON.parse(text) as Record<string, unknown>);
     assert.equal(messages.filter(error).length, 1, `${path}: ${JSON.stringify(messages)}`);
   }
+});
+
+// A client that flooded while it was still being signed in was closed before its session opened, so
+// no one told it why: the dialect now opens, says so, and then the connection is closed.
+test('a flood sent with the upgrade, before the client is signed in, still gets its error', async (t) => {
+  const { url } = await startServer(t, { RATE_LIMIT_PER_SEC: '5', RATE_LIMIT_BURST: '10' });
+  const seeker = await signUp(url, 'Ada', 'job_seeker');
+  const ping = clientFrame('{"type":"ping"}');
+  const flood = Buffer.concat(Array.from({ length: 40 }, () => ping));
+  const path = `/ws/notifications/?token=${seeker.token}`;
+  const client = await RawWs.open(Number(new URL(url).port), path, [], flood);
+  t.after(() => client.socket.destroy());
+  assert.equal((await client.closed).code, CloseCode.policy);
+  const messages = client.texts().map((text) => JSON.parse(text) as { type: string; message?: string });
+  const errors = messages.filter((m) => m.type === 'error').map((m) => m.message);
+  assert.deepEqual(errors, ['Rate limit exceeded: too many messages, slow down'], JSON.stringify(messages));
 });
