@@ -49,7 +49,10 @@ test("-h works on every command and prints that command's usage; --help too", ()
   }
   assert.equal(run(['user', 'add', '--help']).stdout, help.get('user add'));
   assert.match(help.get('user add')!, /--database-url/);
-  assert.match(help.get('tail')!, /--url[\s\S]*JOBSTREAM_URL[\s\S]*--token[\s\S]*--since[\s\S]*--types[\s\S]*--json/);
+  assert.match(
+    help.get('tail')!,
+    /--url[\s\S]*JOBSTREAM_URL[\s\S]*--token[\s\S]*--since[\s\S]*--types[\s\S]*--json/,
+  );
   assert.match(help.get('scrape')!, /--once[\s\S]*--source-allow-private\s+SOURCE_ALLOW_PRIVATE/);
   assert.match(help.get('')!, /serve[\s\S]*worker[\s\S]*user[\s\S]*tail[\s\S]*scrape[\s\S]*version/);
   assert.match(help.get('')!, /Exit codes: 0 done; 1 failed.*; 2 bad usage or setting/);
