@@ -67,7 +67,7 @@ export function QueuePage({ session }: { session: Session | undefined }) {
     if (value) next.set(name, value);
     else next.delete(name);
     const q = next.toString();
-    navigate(`/queue${q ? `?${q}` : ''}`, true);
+    navigate(`/queue${q ? `?${q}` : ''}`);
   };
 
   return (

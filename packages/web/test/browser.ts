@@ -1,0 +1,98 @@
+// Headless Chromium against a real Jobstream for the page tests: the build, a page, REST calls.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const missing = !existsSync(CHROMIUM);
+// In CI a missing browser is a failure, never a silent skip.
+export const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
+
+let browser: Browser | undefined;
+
+export async function launch(): Promise<void> {
+  if (skip) return;
+  if (missing)
+    throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
+  await build({ root: fileURLToPath(new URL('..', import.meta.url)), logLevel: 'warn' });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}
+
+export const close = () => browser?.close();
+
+/** A page of its own (a window: its own storage) at `url` + `hash`, failing the test on any page or console error. */
+export async function openPage(
+  t: TestContext,
+  url: string,
+  hash = '',
+  viewport = { width: 1280, height: 800 },
+): Promise<Page> {
+  const context = await browser!.newContext({ viewport });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (m) => {
+    // A refused REST call the page shows itself is logged by Chromium as a failed resource: not ours.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+  t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
+  await page.goto(`${url}/${hash}`);
+  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 10_000 });
+  return page;
+}
+
+/** Signs in through the form of `/#/signin`, then waits until the header names the user. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  const back = await page.evaluate(() => window.location.hash);
+  await page.evaluate(() => (window.location.hash = '/signin'));
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 10_000 });
+  await page.evaluate((h) => (window.location.hash = h), back);
+  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 10_000 });
+}
+
+export async function rest<T>(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+/** Registers and signs in over REST; the token and id. */
+export async function account(
+  url: string,
+  name: string,
+  role: 'job_seeker' | 'recruiter',
+): Promise<{ id: string; token: string; email: string; password: string }> {
+  const email = `${name.toLowerCase()}@example.test`;
+  const password = 'a long enough password';
+  await rest(url, 'POST', '/api/v1/auth/register', { email, password, role, name });
+  const login = await rest<{ access_token: string; user: { id: string } }>(
+    url,
+    'POST',
+    '/api/v1/auth/login',
+    {
+      email,
+      password,
+    },
+  );
+  return { id: login.user.id, token: login.access_token, email, password };
+}

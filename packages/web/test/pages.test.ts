@@ -1,0 +1,214 @@
+// The dashboard's pages in headless Chromium against a real Jobstream: what changes shows up unreloaded.
+import assert from 'node:assert/strict';
+import { after, before, test, type TestContext } from 'node:test';
+import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
+import { account, close, launch, openPage, rest, signIn, skip } from './browser.js';
+
+before(launch);
+after(close);
+
+async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
+  const started: { server?: TestServer } = {};
+  // Node's fetch may leave an idle socket that would hold the graceful close for a minute.
+  t.after(() => setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref());
+  started.server = await startJobstream(t, env);
+  return started.server;
+}
+
+const posting = (title: string, extra: Record<string, unknown> = {}) => ({
+  company: 'Acme',
+  job_title: title,
+  job_description: 'Build real-time APIs in TypeScript and Node.js.',
+  location: 'Remote',
+  skills_required: ['TypeScript', 'Node.js'],
+  ...extra,
+});
+
+const matching = (targets: unknown[]) => ({
+  source: { name: 'CV', text: 'TypeScript and Node.js backend engineer, remote, real-time APIs.' },
+  targets,
+  criteria: [
+    { id: 'stack', label: 'TypeScript and Node.js' },
+    { id: 'remote', label: 'Remote work' },
+  ],
+});
+
+test('two windows on the Queue page both show a job created over REST, live', { skip }, async (t) => {
+  const { url } = await startServer(t);
+  const [a, b] = await Promise.all([openPage(t, url, '#/queue'), openPage(t, url, '#/queue')]);
+  // Both have loaded the (empty) queue: anything that shows now came live (the next poll is 30 s away).
+  await Promise.all([a, b].map((p) => p.getByText('No work yet.').waitFor({ timeout: 10_000 })));
+  const { job_id: id } = await rest<{ job_id: string }>(
+    url,
+    'POST',
+    '/api/v1/matching-jobs',
+    matching([{ name: 'Backend role', text: 'TypeScript Node.js remote backend' }]),
+  );
+  for (const page of [a, b]) {
+    const row = page.locator(`[data-testid=jobs] li[data-id="${id}"]`);
+    await row.waitFor({ timeout: 5000 });
+    assert.match((await row.textContent()) ?? '', /matching/);
+  }
+  // It completes, with a toast; the filter keeps it in and puts others out, in the URL.
+  await a.locator(`li[data-id="${id}"] .status.complete`).waitFor({ timeout: 15_000 });
+  await a
+    .getByTestId('toasts')
+    .getByText(/matching \w+ completed/)
+    .waitFor({ timeout: 5000 });
+  await a.getByLabel('Kind').selectOption('scrape');
+  await a.getByText('No work of this kind and status yet.').waitFor({ timeout: 5000 });
+  assert.match(a.url(), /#\/queue\?kind=scrape$/);
+  await a.goBack();
+  await a.locator(`li[data-id="${id}"]`).waitFor({ timeout: 5000 });
+});
+
+test(
+  'a Kanban card moves when its status changes through the API; an invalid move is refused',
+  { skip },
+  async (t) => {
+    const { url } = await startServer(t);
+    const rita = await account(url, 'Rita', 'recruiter');
+    const sam = await account(url, 'Sam', 'job_seeker');
+    const created = await rest<{ id: number }>(
+      url,
+      'POST',
+      '/api/v1/jobs',
+      posting('Board Engineer'),
+      rita.token,
+    );
+    const app = await rest<{ id: number }>(
+      url,
+      'POST',
+      '/api/v1/applications',
+      { posting_id: created.id },
+      sam.token,
+    );
+
+    const page = await openPage(t, url, '#/applications');
+    await signIn(page, sam.email, sam.password);
+    const card = (status: string) =>
+      page.locator(`[data-testid=board] [data-status=${status}] .card[data-id="${app.id}"]`);
+    await card('pending').waitFor({ timeout: 10_000 });
+
+    await rest(url, 'PATCH', `/api/v1/applications/${app.id}/status`, { status: 'reviewing' }, rita.token);
+    await card('reviewing').waitFor({ timeout: 5000 });
+    assert.equal(await card('pending').count(), 0);
+    await page
+      .getByTestId('toasts')
+      .getByText('Board Engineer at Acme: reviewing')
+      .waitFor({ timeout: 5000 });
+
+    // The seeker may not accept what was never offered: the server's words, and the card stays.
+    await card('reviewing').getByLabel('Move to').selectOption('accepted');
+    await page
+      .getByTestId('toasts')
+      .getByText('Refused: cannot move an application from reviewing to accepted')
+      .waitFor({ timeout: 5000 });
+    assert.equal(await card('reviewing').count(), 1);
+    // Withdrawing is theirs to do.
+    await card('reviewing').getByLabel('Move to').selectOption('withdrawn');
+    await card('withdrawn').waitFor({ timeout: 5000 });
+  },
+);
+
+test("a matching run's candidates appear on its page, ranked", { skip }, async (t) => {
+  const { url } = await startServer(t);
+  const sam = await account(url, 'Sam', 'job_seeker');
+  const targets = [
+    'Backend TypeScript remote',
+    'Frontend designer on site',
+    'Node.js real-time APIs remote',
+  ].map((text, i) => ({ name: `Target ${i + 1}`, text: `${text} engineer` }));
+  const page = await openPage(t, url);
+  await signIn(page, sam.email, sam.password);
+  const { job_id: id } = await rest<{ job_id: string }>(
+    url,
+    'POST',
+    '/api/v1/matching-jobs',
+    matching(targets),
+    sam.token,
+  );
+  await page.evaluate((h) => (window.location.hash = h), `/work/${id}`);
+  await page.getByText('TypeScript and Node.js').first().waitFor({ timeout: 10_000 });
+  const candidates = page.getByTestId('candidates').locator(':scope > li');
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=candidates] > li').length === 3,
+    undefined,
+    { timeout: 15_000 },
+  );
+  await candidates.first().getByText(/^#1 /).waitFor({ timeout: 15_000 });
+  assert.match((await candidates.first().textContent()) ?? '', /search hits/);
+});
+
+test('a reminder shows on the agenda when it arrives', { skip }, async (t) => {
+  const { url } = await startServer(t, { SCHEDULER_TICK_MS: '200' });
+  const rita = await account(url, 'Rita', 'recruiter');
+  const sam = await account(url, 'Sam', 'job_seeker');
+  const created = await rest<{ id: number }>(
+    url,
+    'POST',
+    '/api/v1/jobs',
+    posting('Agenda Engineer'),
+    rita.token,
+  );
+  const app = await rest<{ id: number }>(
+    url,
+    'POST',
+    '/api/v1/applications',
+    { posting_id: created.id },
+    sam.token,
+  );
+  const page = await openPage(t, url, '#/agenda');
+  await signIn(page, sam.email, sam.password);
+  await page.getByText('No interview scheduled.').waitFor({ timeout: 10_000 });
+  const soon = new Date(Date.now() + 10 * 60_000).toISOString();
+  await rest(url, 'POST', '/api/v1/interviews', { application_id: app.id, scheduled_date: soon }, rita.token);
+  await page
+    .getByTestId('reminders')
+    .getByText(/Interview at Acme in/)
+    .waitFor({ timeout: 10_000 });
+  await page
+    .getByTestId('interviews')
+    .getByText(/in (9|10) min/)
+    .waitFor({ timeout: 10_000 });
+  assert.ok(Number(await page.getByTestId('unread').textContent()) >= 1, 'counted unread');
+});
+
+test(
+  'the indicator says reconnecting… while the server is down and live when it returns',
+  { skip },
+  async (t) => {
+    const first = await startServer(t);
+    const page = await openPage(t, first.url, '#/queue');
+    assert.equal(await page.getByTestId('connection').textContent(), ' live');
+    const { port } = new URL(first.url);
+    const database = first.config.databaseUrl;
+    await first.server.close();
+    await page.locator('[data-testid=connection]', { hasText: 'reconnecting…' }).waitFor({ timeout: 10_000 });
+    await startServer(t, { PORT: port, DATABASE_URL: database });
+    await page.locator('[data-testid=connection]', { hasText: 'live' }).waitFor({ timeout: 30_000 });
+  },
+);
+
+test('a source whose scrapes fail says why on Home (not only a red count)', { skip }, async (t) => {
+  const { url } = await startServer(t, { SOURCE_ALLOW_PRIVATE: 'true' });
+  // Nothing listens on port 9 of this machine: every fetch of this feed is refused.
+  await rest(url, 'POST', '/api/v1/sources', {
+    name: 'left-over',
+    kind: 'json',
+    url: 'http://127.0.0.1:9/jobs.json',
+    company: 'Gone Ltd',
+  });
+  const { jobs } = await rest<{ jobs: { job_id: string }[] }>(url, 'POST', '/api/v1/scrapes', {
+    source: 'left-over',
+  });
+  const page = await openPage(t, url);
+  await page.getByTestId('scrapes').getByText('left-over').waitFor({ timeout: 15_000 });
+  // Loaded with the page, or again when the scrape completes.
+  const why = page.getByTestId('source-errors').locator('li', { hasText: 'left-over' });
+  await why.waitFor({ timeout: 15_000 });
+  assert.match((await why.textContent()) ?? '', /left-over: \S+/);
+  // The scrape's own page names the error too.
+  await page.evaluate((h) => (window.location.hash = h), `/work/${jobs[0]!.job_id}`);
+  await page.getByTestId('scrape-errors').waitFor({ timeout: 10_000 });
+});
