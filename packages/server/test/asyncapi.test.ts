@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Parser } from '@asyncapi/parser';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import {
   ChannelsControlMessage,
   JobFeedServerMessage,
@@ -43,7 +43,9 @@ test('/asyncapi.json: a valid AsyncAPI 3.0 document of all six WebSocket APIs, b
   const text = await res.text();
   const { document, diagnostics } = await new Parser().parse(text);
   assert.deepEqual(
-    diagnostics.filter((d) => d.severity === 0 || d.severity === 1).map((d) => d.message),
+    diagnostics
+      .filter((d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning)
+      .map((d) => d.message),
     [],
     'no errors and no warnings',
   );
