@@ -7,6 +7,13 @@ export const CloseCode = {
   normal: 1000,
   /** The server is going away (shutdown, restart). Reconnect with backoff and resume. */
   goingAway: 1001,
+  /**
+   * A frame that breaks RFC 6455 (unmasked, reserved bits, an unknown opcode, a broken control frame or
+   * close code). Sent by the WebSocket layer itself.
+   */
+  protocolError: 1002,
+  /** A text frame (or close reason) that is not UTF-8. Sent by the WebSocket layer itself. */
+  invalidPayload: 1007,
   /** Policy violation: the client flooded the server. */
   policy: 1008,
   /** A frame larger than the server's MAX_PAYLOAD_BYTES. */
@@ -32,6 +39,8 @@ export type CloseCodeName = keyof typeof CloseCode;
 export const closeCodeAdvice: Record<CloseCodeName, string> = {
   normal: 'closed normally: reconnect with backoff if still wanted',
   goingAway: "a subscribed topic's history was lost: reconnect with backoff and resume",
+  protocolError: 'a frame broke the WebSocket protocol (RFC 6455): fix the client',
+  invalidPayload: 'a text frame or close reason was not UTF-8: fix the client',
   policy: 'policy: the client kept flooding past its rate limit (or may not read what it asked for)',
   tooLarge: 'a frame exceeded MAX_PAYLOAD_BYTES',
   internal: 'server error',
