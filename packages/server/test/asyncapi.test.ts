@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { Parser } from '@asyncapi/parser';
 import {
   ChannelsControlMessage,
   JobFeedServerMessage,
@@ -43,9 +43,8 @@ test('/asyncapi.json: a valid AsyncAPI 3.0 document of all six WebSocket APIs, b
   const text = await res.text();
   const { document, diagnostics } = await new Parser().parse(text);
   assert.deepEqual(
-    diagnostics
-      .filter((d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning)
-      .map((d) => d.message),
+    // Spectral's severities: 0 error, 1 warning (2 information, 3 hint).
+    diagnostics.filter((d) => Number(d.severity) < 2).map((d) => d.message),
     [],
     'no errors and no warnings',
   );
