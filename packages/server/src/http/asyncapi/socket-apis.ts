@@ -44,6 +44,8 @@ export interface SocketApi {
 
 /** What every endpoint may close with: the gateway's limits and its authentication. */
 export const gatewayCloseCodes: readonly CloseCodeName[] = [
+  'protocolError',
+  'invalidPayload',
   'policy',
   'tooLarge',
   'internal',
