@@ -143,3 +143,38 @@ test(
     assert.ok(rows.every((r) => current.has((JSON.parse(r.payload) as { match_id: string }).match_id)));
   },
 );
+
+test(
+  'a run cancelled while it runs, then retried, ends its first attempt once: one failed, then the next attempt',
+  { timeout },
+  async (t) => {
+    // Each evaluation takes a while, so that the cancel lands while one is under way.
+    const llm = await slowLlm(t, 100);
+    const { url, wsUrl } = await startServer(t, { LLM_BASE_URL: llm, LLM_MODEL: 'stub' });
+    const call = api(url);
+    const started = await call<{ job_id: string }>('POST', '/api/v1/matching-jobs', runOf(20));
+    const id = started.body.job_id;
+    const stream = watch(`${wsUrl}/ws/matching-jobs/${id}`);
+    await waitFor(
+      () => stream.messages.some((m) => m.type === 'matching.job.target.candidate'),
+      30_000,
+      'a target evaluated',
+    );
+    assert.equal((await call('POST', `/api/v1/queue/jobs/${id}/cancel`)).status, 200);
+    await waitFor(() => stream.messages.some((m) => m.status === 'failed'), 30_000, 'the run ends');
+    assert.equal(stream.messages.find((m) => m.status === 'failed')?.error_message, 'cancelled');
+    assert.equal((await call('POST', `/api/v1/queue/jobs/${id}/retry`)).status, 200);
+    await stream.done;
+    // What the run kept, replayed: the cancelled attempt ended once, the retry ran whole.
+    const replayed = await watch(`${wsUrl}/ws/matching-jobs/${id}`).done;
+    assert.deepEqual(statuses(replayed), [
+      'queued/1',
+      'running/1',
+      'failed/1',
+      'queued/2',
+      'running/2',
+      'complete/2',
+    ]);
+    assert.deepEqual(statuses(stream.messages), statuses(replayed), 'the same, as it happened');
+  },
+);

@@ -3,7 +3,13 @@ import type { MatchingJobInput } from '@jobstream/protocol';
 import { notFound, now } from '../domain/access.js';
 import type { Principal } from '../gateway/authorizer.js';
 import type { Store } from '../store/store.js';
-import { eventFactory, runMatching, type Evaluator, type MatchingInput } from './matching/index.js';
+import {
+  eventFactory,
+  MatchingEventType,
+  runMatching,
+  type Evaluator,
+  type MatchingInput,
+} from './matching/index.js';
 import {
   dropEarlierResults,
   keepUpdate,
@@ -67,7 +73,18 @@ export class MatchingRuns {
       evaluator: this.#evaluator,
       signal: ctx.signal,
       attempt,
-      publisher: { publish: (event) => this.#store.transaction((tx) => keepUpdate(tx, job.id, event)) },
+      publisher: {
+        publish: (event) =>
+          this.#store.transaction(async (tx) => {
+            // A run cancelled while it ran got its `failed` with the cancel (and may be queued again
+            // already): an attempt ends once, before the next one begins.
+            if (event.type === MatchingEventType.status && event.status === 'failed') {
+              const last = await latestStatus(tx.db, job.id);
+              if (last.attempt !== attempt || last.status === 'failed' || last.status === 'complete') return;
+            }
+            await keepUpdate(tx, job.id, event);
+          }),
+      },
       onProgress: (phase, percent) => ctx.progress(phase, percent),
       persist: (matches) =>
         this.#store.transaction(async (tx) => {
