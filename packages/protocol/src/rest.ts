@@ -258,7 +258,19 @@ export const UuidParam = z.object({ id: z.uuid() });
 export const UpdatesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /** The feed formats a scrape source may have. */
-export const SourceKind = z.enum(['greenhouse', 'lever', 'json', 'rss']);
+export const SourceKind = z.enum([
+  'greenhouse',
+  'lever',
+  'json',
+  'rss',
+  'ashby',
+  'workable',
+  'smartrecruiters',
+  'recruitee',
+  'remoteok',
+  'weworkremotely',
+  'hn',
+]);
 export type SourceKind = z.infer<typeof SourceKind>;
 
 /** `POST /api/v1/sources`: a feed to scrape, on its interval (seconds; none: on demand only). */

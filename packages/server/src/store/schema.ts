@@ -264,6 +264,9 @@ export interface ScrapeSourcesTable {
   updated_at: string;
   /** 1: made by `serve --demo`, scraped and listed only while the demo runs. */
   demo: ColumnType<number, number | undefined, number>;
+  /** The board's last ETag and Last-Modified, sent back on the next poll; null: none yet. */
+  etag: ColumnType<string | null, string | null | undefined, string | null>;
+  last_modified: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A job seeker's current recommendations: the best active postings for their profile. */

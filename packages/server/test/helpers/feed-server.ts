@@ -15,6 +15,13 @@ export interface FeedServer {
   delay(path: string, ms: number): void;
   /** Requests `path` has had. */
   hits(path: string): number;
+  /**
+   * Answers `path` with this ETag and Last-Modified from now on, and 304 to a request whose
+   * If-None-Match (or, without one, If-Modified-Since) matches them.
+   */
+  validators(path: string, etag: string, lastModified: string): void;
+  /** How many requests to `path` were answered 304. */
+  notModified(path: string): number;
 }
 
 /**
@@ -27,6 +34,13 @@ export async function feedServer(t: TestContext): Promise<FeedServer> {
     ['/lever', [200, fixture('lever-postings.json')]],
     ['/json', [200, fixture('feed.json')]],
     ['/rss', [200, fixture('feed.rss')]],
+    ['/ashby', [200, fixture('ashby-board.json')]],
+    ['/workable', [200, fixture('workable-account.json')]],
+    ['/smartrecruiters', [200, fixture('smartrecruiters-postings.json')]],
+    ['/recruitee', [200, fixture('recruitee-offers.json')]],
+    ['/remoteok', [200, fixture('remoteok.json')]],
+    ['/weworkremotely', [200, fixture('weworkremotely.rss')]],
+    ['/hn', [200, fixture('hn-thread.json')]],
     ['/broken-json', [200, '{"jobs": [ oops']],
     ['/wrong-shape', [200, '{"postings": 3}']],
     ['/error', [503, 'down for maintenance']],
@@ -34,13 +48,25 @@ export async function feedServer(t: TestContext): Promise<FeedServer> {
   ]);
   const delays = new Map<string, number>();
   const hits = new Map<string, number>();
+  const tags = new Map<string, { etag: string; lastModified: string }>();
+  const unchanged = new Map<string, number>();
   const server = http.createServer((req, res) => {
     const path = req.url ?? '';
     hits.set(path, (hits.get(path) ?? 0) + 1);
     if (path === '/hang') return;
     const [status, body] = routes.get(path) ?? [404, 'not found'];
+    const tag = tags.get(path);
+    const match = req.headers['if-none-match']
+      ? req.headers['if-none-match'] === tag?.etag
+      : req.headers['if-modified-since'] !== undefined &&
+        req.headers['if-modified-since'] === tag?.lastModified;
+    const headers = tag ? { etag: tag.etag, 'last-modified': tag.lastModified } : {};
     const answer = () => {
-      if (!res.destroyed) res.writeHead(status).end(body);
+      if (res.destroyed) return;
+      if (tag && match) {
+        unchanged.set(path, (unchanged.get(path) ?? 0) + 1);
+        res.writeHead(304, headers).end();
+      } else res.writeHead(status, headers).end(body);
     };
     const delay = delays.get(path);
     if (delay) setTimeout(answer, delay);
@@ -57,5 +83,7 @@ export async function feedServer(t: TestContext): Promise<FeedServer> {
     set: (path, status, body) => routes.set(path, [status, body]),
     delay: (path, ms) => delays.set(path, ms),
     hits: (path) => hits.get(path) ?? 0,
+    validators: (path, etag, lastModified) => tags.set(path, { etag, lastModified }),
+    notModified: (path) => unchanged.get(path) ?? 0,
   };
 }

@@ -9,6 +9,7 @@ import { postingExtrasMigration } from './0006-posting-extras.js';
 import { demoSourcesMigration } from './0007-demo-sources.js';
 import { postingMissesMigration } from './0008-posting-misses.js';
 import { postingSourcesMigration } from './0009-posting-sources.js';
+import { sourceValidatorsMigration } from './0010-source-validators.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -25,5 +26,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0007_demo_sources': demoSourcesMigration(),
     '0008_posting_misses': postingMissesMigration(),
     '0009_posting_sources': postingSourcesMigration(),
+    '0010_source_validators': sourceValidatorsMigration(),
   };
 }

@@ -14,7 +14,20 @@ export interface GuardedGetOptions {
   readonly signal: AbortSignal;
   /** @default 5 */
   readonly maxRedirects?: number;
+  /** The validators of the last answer: sent as If-None-Match / If-Modified-Since. */
+  readonly etag?: string | null;
+  readonly lastModified?: string | null;
 }
+
+/** A conditional GET's answer: the body and its validators, or unchanged (HTTP 304). */
+export type ConditionalAnswer =
+  | { readonly notModified: true }
+  | {
+      readonly notModified: false;
+      readonly text: string;
+      readonly etag: string | null;
+      readonly lastModified: string | null;
+    };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
@@ -25,6 +38,16 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * they come (a BlockedAddressError when a host resolved to an address the policy refuses).
  */
 export async function guardedGet(url: string, options: GuardedGetOptions): Promise<string> {
+  const answer = await guardedGetConditional(url, { ...options, etag: null, lastModified: null });
+  if (answer.notModified) throw new SourceError(`${url} answered HTTP 304 to an unconditional request`);
+  return answer.text;
+}
+
+/** {@link guardedGet} with the last answer's validators: a 304 is an answer, "unchanged". */
+export async function guardedGetConditional(
+  url: string,
+  options: GuardedGetOptions,
+): Promise<ConditionalAnswer> {
   const maxRedirects = options.maxRedirects ?? 5;
   let target = url;
   for (let hop = 0; ; hop++) {
@@ -39,11 +62,20 @@ export async function guardedGet(url: string, options: GuardedGetOptions): Promi
       target = resolveLocation(location, target, url);
       continue;
     }
+    if (status === 304 && (options.etag || options.lastModified)) {
+      res.destroy();
+      return { notModified: true };
+    }
     if (status < 200 || status > 299) {
       res.destroy();
       throw new SourceError(`${url} answered HTTP ${status}`);
     }
-    return readCapped(res, url, options.maxBytes);
+    const header = (name: string) => {
+      const value = res.headers[name];
+      return typeof value === 'string' && value.length <= 1000 ? value : null;
+    };
+    const validators = { etag: header('etag'), lastModified: header('last-modified') };
+    return { notModified: false, text: await readCapped(res, url, options.maxBytes), ...validators };
   }
 }
 
@@ -66,6 +98,8 @@ function get(target: URL, options: GuardedGetOptions): Promise<IncomingMessage> 
           accept: options.accept,
           'accept-encoding': 'gzip, deflate, br',
           'user-agent': 'jobstream-scraper',
+          ...(options.etag && { 'if-none-match': options.etag }),
+          ...(options.lastModified && { 'if-modified-since': options.lastModified }),
         },
         signal: options.signal,
         // A connection of its own: a pooled socket would skip the lookup that checks the address.

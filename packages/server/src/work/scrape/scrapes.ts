@@ -6,9 +6,9 @@ import type { ScrapeSourceRow } from '../../store/schema.js';
 import type { Store, Tx } from '../../store/store.js';
 import type { Pipeline } from '../work-job.js';
 import type { WorkService } from '../work-service.js';
-import { fetchSource } from './fetch-source.js';
-import { SourceError, type ScrapedPosting } from './normalized.js';
-import { upsertScraped } from './upsert.js';
+import { fetchSourceIfChanged, type Fetched } from './fetch-source.js';
+import { SourceError } from './normalized.js';
+import { listedCount, upsertScraped } from './upsert.js';
 import type { SourcePolicy } from './source-policy.js';
 import { nextRunAt, toSource, type SourceService } from './sources.js';
 
@@ -151,7 +151,8 @@ export class Scrapes {
 
   readonly pipeline: Pipeline = async (job, ctx) => {
     const { source_id } = job.payload as ScrapePayload;
-    const source = toSource(await this.#sources.queuedRow(source_id));
+    const row = await this.#sources.queuedRow(source_id);
+    const source = toSource(row);
     const began = Date.now();
     const head = { source: source.name, source_id: source.id, kind: source.kind, work_id: job.id };
     const started = {
@@ -166,9 +167,10 @@ export class Scrapes {
     await ctx.progress('fetching', 10);
 
     const errors: string[] = [];
-    let scraped: ScrapedPosting[] | null = null;
+    let fetched: Fetched | null = null;
     try {
-      scraped = await fetchSource(source, {
+      const validators = { etag: row.etag, lastModified: row.last_modified };
+      fetched = await fetchSourceIfChanged(source, validators, {
         signal: ctx.signal,
         timeoutMs: this.#options.fetchTimeoutMs,
         maxBytes: this.#options.fetchMaxBytes,
@@ -182,9 +184,12 @@ export class Scrapes {
     await ctx.progress('saving', 60);
 
     return this.#store.transaction(async (tx) => {
-      const counts = scraped
-        ? await upsertScraped(tx, this.#postings, source, scraped, errors)
-        : { found: 0, created: 0, updated: 0 };
+      // Unchanged (304): every listing seen as it was, none missed, nothing saved.
+      const counts = !fetched
+        ? { found: 0, created: 0, updated: 0 }
+        : fetched.unchanged
+          ? { found: await listedCount(tx, source.name), created: 0, updated: 0 }
+          : await upsertScraped(tx, this.#postings, source, fetched.postings, errors);
       const duration = Math.round((Date.now() - began) / 10) / 100;
       const report: ScrapeReport = {
         source: source.name,
@@ -200,7 +205,12 @@ export class Scrapes {
         .updateTable('scrape_sources')
         .set({
           last_run_at: now(),
-          last_status: scraped ? 'ok' : 'error',
+          last_status: fetched ? 'ok' : 'error',
+          ...(fetched &&
+            !fetched.unchanged && {
+              etag: fetched.validators.etag,
+              last_modified: fetched.validators.lastModified,
+            }),
           last_error: errors[0] ?? null,
           last_duration_seconds: duration,
         })

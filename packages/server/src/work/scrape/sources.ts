@@ -162,6 +162,8 @@ export class SourceService {
       .set({
         ...(patch.kind !== undefined && { kind: patch.kind }),
         ...(patch.url !== undefined && { url: patch.url }),
+        // Another board or format: the old board's validators say nothing of it.
+        ...((patch.url !== undefined || patch.kind !== undefined) && { etag: null, last_modified: null }),
         ...(patch.company !== undefined && { company: patch.company }),
         interval_seconds: interval,
         enabled: enabled ? 1 : 0,

@@ -153,3 +153,24 @@ async function setListingMisses(tx: Tx, source: string, sourceId: string, misses
     .where('source_id', '=', sourceId)
     .execute();
 }
+
+/** How many postings `source` lists now (what an unchanged board, a 304, still has). */
+export async function listedCount(tx: Tx, source: string): Promise<number> {
+  const [first, further] = await Promise.all([
+    tx.db
+      .selectFrom('postings')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('source', '=', source)
+      .where('source_id', 'is not', null)
+      .where('missed_scrapes', '=', 0)
+      .where('is_active', '=', 1)
+      .executeTakeFirstOrThrow(),
+    tx.db
+      .selectFrom('posting_sources')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('source', '=', source)
+      .where('missed_scrapes', '=', 0)
+      .executeTakeFirstOrThrow(),
+  ]);
+  return Number(first.n) + Number(further.n);
+}
