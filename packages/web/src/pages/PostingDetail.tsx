@@ -116,12 +116,13 @@ export function PostingDetail({ id, session }: { id: string; session: Session | 
   );
 }
 
-const foldResult = (found: Analysis | undefined, e: { type: string; data: unknown }) =>
-  e.type === 'work.completed' ? ((e.data as WorkJob).result as Analysis) : found;
+// Wrapped: useTopic takes an undefined `initial` for "no initial state" (a list of events).
+const foldResult = (found: { result?: Analysis }, e: { type: string; data: unknown }) =>
+  e.type === 'work.completed' ? { result: (e.data as WorkJob).result as Analysis } : found;
 
 function AnalysisPanel({ workId }: { workId: string }) {
   // From the start of the run's topic: a run that finished before the subscribe still shows.
-  const analysis = useTopic(`work:${workId}`, { reducer: foldResult, initial: undefined, since: 0 });
+  const { result: analysis } = useTopic(`work:${workId}`, { reducer: foldResult, initial: {}, since: 0 });
   return (
     <section className="panel" aria-labelledby="analysis-title" data-testid="analysis">
       <h2 id="analysis-title">Your analysis</h2>
