@@ -77,7 +77,11 @@ function Shell({ sessionApi, info }: { sessionApi: SessionApi; info: ServerInfo 
             aria-current={section === '/notifications' ? 'page' : undefined}
           >
             Notifications{' '}
-            <span className="unread" data-testid="unread" aria-label={`${unread} unread`}>
+            <span
+              className={unread ? 'unread' : 'unread none'}
+              data-testid="unread"
+              aria-label={`${unread} unread`}
+            >
               {unread}
             </span>
           </Link>

@@ -48,6 +48,33 @@ test('every page at 1280×800 and 390×844', { skip, timeout: 120_000 }, async (
     },
     ada.access_token,
   );
+  // Something on the board and the agenda: Ada applied twice, the admin moved one on and booked an interview.
+  const admin = await rest<{ access_token: string }>(url, 'POST', '/api/v1/auth/login', {
+    email: 'admin@demo.test',
+    password: PASSWORD,
+  });
+  const apps = [];
+  for (const p of items.slice(0, 2))
+    apps.push(
+      await rest<{ id: number }>(url, 'POST', '/api/v1/applications', { posting_id: p.id }, ada.access_token),
+    );
+  for (const status of ['reviewing', 'interviewing'])
+    await rest(url, 'PATCH', `/api/v1/applications/${apps[0]!.id}/status`, { status }, admin.access_token);
+  const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+  await rest(
+    url,
+    'POST',
+    '/api/v1/interviews',
+    { application_id: apps[0]!.id, scheduled_date: inHours(26), interview_type: 'technical' },
+    admin.access_token,
+  );
+  await rest(
+    url,
+    'POST',
+    '/api/v1/followups',
+    { application_id: apps[1]!.id, scheduled_date: inHours(48) },
+    ada.access_token,
+  );
   for (const viewport of [
     { width: 1280, height: 800 },
     { width: 390, height: 844 },
@@ -69,10 +96,11 @@ test('every page at 1280×800 and 390×844', { skip, timeout: 120_000 }, async (
     await page.getByTestId('analysis').getByText('Strengths').waitFor({ timeout: 15_000 });
     await shoot(page, 'posting', w);
     await go(page, '/applications');
-    await page.getByTestId('board').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=board] [data-status=interviewing] .card').waitFor({ timeout: 10_000 });
     await shoot(page, 'applications', w);
     await go(page, '/agenda');
-    await page.getByRole('heading', { name: 'Follow-ups' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('interviews').waitFor({ timeout: 10_000 });
+    await page.getByTestId('followups').waitFor({ timeout: 10_000 });
     await shoot(page, 'agenda', w);
     await go(page, '/queue');
     await page.getByTestId('jobs').waitFor({ timeout: 10_000 });

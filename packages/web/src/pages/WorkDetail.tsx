@@ -121,7 +121,9 @@ function Matching({ run }: { run: RunView }) {
                   ))}
                 </ul>
               )}
-              {t.candidate?.summary_reason && <div className="why">{t.candidate.summary_reason}</div>}
+              {t.candidate?.summary_reason && !t.evaluations && (
+                <div className="why">{t.candidate.summary_reason}</div>
+              )}
             </li>
           ))}
         </ol>
