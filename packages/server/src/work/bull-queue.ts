@@ -19,7 +19,12 @@ export interface BullSettings {
 }
 
 /** One Redis connection as BullMQ wants it (blocking commands must not time out). */
-const connect = (url: string): Redis => new Redis(url, { maxRetriesPerRequest: null });
+/**
+ * A connection for the work queue. An outage surfaces on the commands that fail (and on /ready); the
+ * connection's own error events would otherwise be printed by ioredis as unhandled, once per retry.
+ */
+const quiet = (redis: Redis): Redis => redis.on('error', () => undefined);
+const connect = (url: string): Redis => quiet(new Redis(url, { maxRetriesPerRequest: null }));
 const bullPrefix = (prefix: string): string => `${prefix}queue`;
 
 /** The BullMQ job of one attempt of a work job: a retry is a new attempt, hence a new BullMQ job. */
@@ -186,7 +191,7 @@ export class WorkerRoster {
   #timer: NodeJS.Timeout | undefined;
 
   constructor(settings: BullSettings) {
-    this.#redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    this.#redis = quiet(new Redis(settings.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }));
     this.#prefix = settings.prefix;
   }
 
