@@ -108,6 +108,14 @@ test(
     // Withdrawing is theirs to do.
     await card('reviewing').getByLabel('Move to').selectOption('withdrawn');
     await card('withdrawn').waitFor({ timeout: 5000 });
+    // The card's timeline: every change, newest first.
+    await card('withdrawn').getByText('Timeline').click();
+    const timeline = card('withdrawn').getByTestId('timeline');
+    await timeline.getByText('reviewing → withdrawn').waitFor({ timeout: 5000 });
+    assert.match(
+      (await timeline.textContent()) ?? '',
+      /reviewing → withdrawn.*pending → reviewing.*applied/s,
+    );
   },
 );
 

@@ -6,6 +6,7 @@ import { message, usePolled } from '../poll.js';
 import { Link } from '../router.js';
 import type { Session } from '../session.js';
 import { useToast } from '../toasts.js';
+import { Timeline } from './Timeline.js';
 
 const STATUSES = [
   'pending',
@@ -125,6 +126,10 @@ export function BoardPage({ session }: { session: Session }) {
                   <div className="meta">
                     {app.company} · <time dateTime={app.updated_at}>{clock(app.updated_at)}</time>
                   </div>
+                  <details>
+                    <summary>Timeline</summary>
+                    <Timeline session={session} applicationId={app.id} userId={app.user_id} />
+                  </details>
                   <label className="move">
                     Move to
                     <select value={app.status} onChange={(e) => move(app, e.target.value as Status)}>
