@@ -29,6 +29,7 @@ export async function openPage(
   url: string,
   hash = '',
   viewport = { width: 1280, height: 800 },
+  beforeLoad?: (page: Page) => Promise<void>,
 ): Promise<Page> {
   const context = await browser!.newContext({ viewport });
   t.after(() => context.close());
@@ -40,6 +41,7 @@ export async function openPage(
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
   });
   t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
+  await beforeLoad?.(page);
   await page.goto(`${url}/${hash}`);
   await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 10_000 });
   return page;

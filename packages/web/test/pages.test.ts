@@ -220,3 +220,29 @@ test('a source whose scrapes fail says why on Home (not only a red count)', { sk
   await page.evaluate((h) => (window.location.hash = h), `/work/${jobs[0]!.job_id}`);
   await page.getByTestId('scrape-errors').waitFor({ timeout: 10_000 });
 });
+
+test('a session renews its token before it expires instead of signing the user out', { skip }, async (t) => {
+  const { url } = await startServer(t);
+  const sam = await account(url, 'Sam', 'job_seeker');
+  // The page's clock is ours to move: the token (1 h) is renewed at four fifths of its life.
+  const page = await openPage(t, url, '#/queue', undefined, (p) => p.clock.install());
+  await signIn(page, sam.email, sam.password);
+  const stored = () => page.evaluate(() => sessionStorage.getItem('jobstream.session') ?? '');
+  type Stored = { token: string; expiresAt: number };
+  const first = JSON.parse(await stored()) as Stored;
+  await page.clock.fastForward('49:00');
+  // Asked from here (the page's own timers are stopped): at most 50 looks, 200 ms apart. A renewed
+  // session lapses an hour after the renewal (the token itself may be the same within a second).
+  let now = first;
+  for (let i = 0; i < 50 && now.expiresAt === first.expiresAt; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    now = JSON.parse(await stored()) as Stored;
+  }
+  assert.ok(now.expiresAt - first.expiresAt > 40 * 60_000, 'renewed for another hour');
+  const renewed = JSON.parse(await stored()) as { token: string };
+  const me = await rest<{ user: { id: string } }>(url, 'GET', '/api/v1/auth/me', undefined, renewed.token);
+  assert.equal(me.user.id, sam.id);
+  // Still signed in, still connected.
+  await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 5000 });
+  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 10_000 });
+});
