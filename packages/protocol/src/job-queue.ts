@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QueueStatsResource } from './resources.js';
 import { WorkKind } from './rest.js';
 
 /**
@@ -41,15 +42,8 @@ export const JobQueueServerMessage = z.discriminatedUnion('type', [
   jobMessage('job_failed'),
   z.object({
     type: z.literal('stats_updated'),
-    stats: z.object({
-      pending: z.number().int(),
-      in_progress: z.number().int(),
-      completed: z.number().int(),
-      failed: z.number().int(),
-      cancelled: z.number().int(),
-      paused: z.number().int(),
-      total: z.number().int(),
-    }),
+    // The document's seven counts: the queue's statistics without the throughput.
+    stats: QueueStatsResource.omit({ throughput_per_min: true, mean_duration_ms: true }),
     timestamp,
     event_id: eventId,
   }),

@@ -1,29 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { api } from './helpers/api.js';
+import { runCli } from './helpers/cli.js';
 import { feedServer } from './helpers/feed-server.js';
 import { startServer, testDatabaseUrl } from './helpers/server.js';
 
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-/** The CLI as a child process, without blocking this process (its server keeps serving meanwhile). */
-async function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const [status] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { status, stdout, stderr };
-}
+const run = (args: string[], env: Record<string, string>) => runCli(args, env);
 
 test('jobstream scrape --once scrapes every enabled source into the store, prints the counts and exits', async (t) => {
   const feeds = await feedServer(t);

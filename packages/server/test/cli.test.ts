@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { CloseCode } from '@jobstream/protocol';
 import { spawnServer, stopProcess, testDatabaseUrl } from './helpers/server.js';
 import { TestClient } from './helpers/ws-client.js';
+import { runCli } from './helpers/cli.js';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const run = (args: string[], env: Record<string, string> = {}) =>
@@ -16,20 +16,7 @@ const run = (args: string[], env: Record<string, string> = {}) =>
     timeout: 20_000,
   });
 /** `run` without blocking the test's own event loop (for a test that serves something meanwhile). */
-async function runAsync(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  const [status] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { status, stdout, stderr };
-}
+const runAsync = (args: string[], env: Record<string, string>) => runCli(args, env, 30_000);
 
 test('a port that is taken is one line naming PORT and --port, exit code 2, no stack', async (t) => {
   const blocker = net.createServer();
