@@ -67,6 +67,24 @@ export const settings = {
     help: 'bearer token GET /metrics asks for (unset: anyone who reaches the port may read it)',
     secret: true,
   },
+  greenhouseWebhookSecret: {
+    env: 'GREENHOUSE_WEBHOOK_SECRET',
+    schema: z.string().min(8).optional(),
+    help: "Greenhouse web hooks' secret key (unset: POST /api/v1/webhooks/greenhouse answers 401)",
+    secret: true,
+  },
+  leverWebhookSecret: {
+    env: 'LEVER_WEBHOOK_SECRET',
+    schema: z.string().min(8).optional(),
+    help: "Lever webhooks' signature token (unset: POST /api/v1/webhooks/lever answers 401)",
+    secret: true,
+  },
+  ashbyWebhookSecret: {
+    env: 'ASHBY_WEBHOOK_SECRET',
+    schema: z.string().min(8).optional(),
+    help: "Ashby webhooks' secret token (unset: POST /api/v1/webhooks/ashby answers 401)",
+    secret: true,
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     schema: trustProxySchema,

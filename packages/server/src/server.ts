@@ -69,6 +69,8 @@ import { Scheduler } from './work/scheduler.js';
 import { createWorkParts, workExecution } from './work/work-node.js';
 import { registerDemoBoards, seedDemo } from './demo/seed.js';
 import { registerScrapeRoutes } from './http/scrape-routes.js';
+import { registerWebhookRoutes } from './http/webhook-routes.js';
+import { AtsService } from './domain/ats.js';
 import { registerRecommendationRoutes } from './http/recommendation-routes.js';
 
 export interface Jobstream {
@@ -271,6 +273,14 @@ export async function createJobstream(
   registerMatchingRoutes(app, matching);
   registerAnalysisRoutes(app, analyses);
   registerScrapeRoutes(app, { sources, scrapes });
+  registerWebhookRoutes(app, {
+    ats: new AtsService(store, postings),
+    secrets: {
+      greenhouse: config.greenhouseWebhookSecret,
+      lever: config.leverWebhookSecret,
+      ashby: config.ashbyWebhookSecret,
+    },
+  });
   registerRecommendationRoutes(app, recommendations);
   const demoBoards = options.demo ? registerDemoBoards(app) : undefined;
   registerRootPage(app, { version, demo: options.demo === true });

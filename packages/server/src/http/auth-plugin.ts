@@ -41,6 +41,8 @@ const openRoutes: ReadonlySet<string> = new Set([
   'GET /asyncapi.json',
   'GET /ready',
   'GET /demo/boards/:board',
+  // An ATS signs its deliveries instead (webhook-routes.ts).
+  'POST /api/v1/webhooks/:vendor',
 ]);
 
 /** Whether `request` is for a route that anyone may reach (see `openRoutes`). */

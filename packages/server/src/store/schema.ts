@@ -22,6 +22,8 @@ export interface Database {
   work_jobs: WorkJobsTable;
   scrape_sources: ScrapeSourcesTable;
   posting_sources: PostingSourcesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  ats_entities: AtsEntitiesTable;
   recommendations: RecommendationsTable;
 }
 
@@ -231,6 +233,21 @@ export interface MatchingUpdatesTable {
   /** JSON: the event as sent. */
   payload: string;
   created_at: string;
+}
+
+/** An ATS webhook delivery's id, once: a retry of it changes nothing. */
+export interface WebhookDeliveriesTable {
+  vendor: string;
+  event_id: string;
+  received_at: string;
+}
+
+/** An ATS's job (`job:{id}`), application or interview, the Jobstream row it is, its last change's time. */
+export interface AtsEntitiesTable {
+  vendor: string;
+  entity: string;
+  local_id: number;
+  last_at: string;
 }
 
 /** A posting's listing on a further board (its first board's is the posting's `source_id`). */

@@ -14,6 +14,7 @@ import {
 } from '@jobstream/protocol';
 import { LoginBody, LoginResponse, RegisterBody, UserResponse } from '../../auth/schemas.js';
 import { PollQuery, SseQuery } from '../realtime-routes.js';
+import { WebhookAnswer } from '../webhook-routes.js';
 
 /** Who may call a route, as the document's security requirements say. */
 export type Access = 'user' | 'open' | 'publish' | 'metrics';
@@ -165,6 +166,11 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'PATCH /api/v1/sources/:id': { summary: 'Change a scrape source', ok: [200, SourceResource] },
   'DELETE /api/v1/sources/:id': { summary: 'Remove a scrape source (its postings stay)', ok: [204, null] },
   'POST /api/v1/scrapes': { summary: 'Scrape a source now, or every enabled one', ok: [202, Scrapes] },
+  'POST /api/v1/webhooks/:vendor': {
+    summary: 'An ATS webhook delivery (greenhouse, lever, ashby), signed with its secret',
+    access: 'open',
+    ok: [200, WebhookAnswer],
+  },
   'GET /api/v1/recommendations': { summary: 'Your current recommendations, best first' },
   // The dashboard and the demo's boards: pages and feeds, not the API.
   'GET /': { summary: 'The dashboard', access: 'open', hidden: true },
