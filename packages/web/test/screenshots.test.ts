@@ -116,5 +116,10 @@ test('every page at 1280×800 and 390×844', { skip, timeout: 120_000 }, async (
     await go(page, '/admin');
     await page.getByTestId('by-endpoint').waitFor({ timeout: 10_000 });
     await shoot(page, 'admin', w);
+    await page.getByRole('button', { name: 'Publish' }).click();
+    await page
+      .getByTestId('toasts')
+      .getByText(/^Published to alerts as seq \d+$/)
+      .waitFor({ timeout: 5000 });
   }
 });
