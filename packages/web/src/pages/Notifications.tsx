@@ -31,7 +31,7 @@ export function NotificationsPage() {
       ) : (
         <ol className="feed" data-testid="notifications">
           {items.map((n) => (
-            <li key={n.id} className={isRead(n.id) ? 'read' : 'unread fresh'}>
+            <li key={n.id} className={isRead(n.id) ? 'is-read' : 'is-unread fresh'}>
               <div className="line">
                 <strong>{n.title}</strong>
                 {!isRead(n.id) && (
