@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { api, signUp, watcher } from './helpers/api.js';
 import { Prng } from './helpers/prng.js';
 import { startServer } from './helpers/server.js';
+import { storeBackends } from './helpers/store-backends.js';
 import { sleep } from './helpers/ws-client.js';
 
 const SECRETS = {
@@ -74,61 +75,67 @@ test('a bad, missing or unconfigured signature is 401 in the error shape and cha
   assert.deepEqual([good.status, good.body.outcome], [200, 'applied']);
 });
 
-for (const seed of [1, 7, 42]) {
-  test(`Greenhouse deliveries, each three times in a shuffled order (seed ${seed}): each event once, in Greenhouse's order, never backwards`, async (t) => {
-    const { url, wsUrl } = await startServer(t, SECRETS);
-    const grace = await signUp(url, 'Grace', 'job_seeker');
-    const native = await watcher(t, wsUrl, grace.token, [`user:${grace.id}`, 'postings']);
-    const bodies = recorded('greenhouse.json').map((body) => JSON.stringify(body));
-    const outcomes: string[] = [];
-    for (const raw of shuffledThrice(bodies, seed)) {
-      const sig = `sha256 ${hmac(SECRETS.GREENHOUSE_WEBHOOK_SECRET, raw)}`;
-      const answer = await deliver(url, 'greenhouse', raw, { signature: sig });
-      assert.equal(answer.status, 200);
-      outcomes.push(String(answer.body.outcome));
-    }
-    assert.equal(outcomes.filter((o) => o === 'duplicate').length, 10, 'two of each three are retries');
+const runs = (await storeBackends()).flatMap((backend) => [1, 7, 42].map((seed) => ({ backend, seed })));
+for (const { backend, seed } of runs) {
+  test(
+    `Greenhouse deliveries, each three times in a shuffled order (${backend.name}, seed ${seed}): each event once, in Greenhouse's order, never backwards`,
+    { skip: backend.skip },
+    async (t) => {
+      const db = await backend.database(t);
+      const { url, wsUrl } = await startServer(t, { ...SECRETS, DATABASE_URL: db.url });
+      const grace = await signUp(url, 'Grace', 'job_seeker');
+      const native = await watcher(t, wsUrl, grace.token, [`user:${grace.id}`, 'postings']);
+      const bodies = recorded('greenhouse.json').map((body) => JSON.stringify(body));
+      const outcomes: string[] = [];
+      for (const raw of shuffledThrice(bodies, seed)) {
+        const sig = `sha256 ${hmac(SECRETS.GREENHOUSE_WEBHOOK_SECRET, raw)}`;
+        const answer = await deliver(url, 'greenhouse', raw, { signature: sig });
+        assert.equal(answer.status, 200);
+        outcomes.push(String(answer.body.outcome));
+      }
+      assert.equal(outcomes.filter((o) => o === 'duplicate').length, 10, 'two of each three are retries');
 
-    const apps = await grace.call<{ id: number; status: string }[]>('GET', '/api/v1/applications');
-    assert.equal(apps.body.length, 1, 'one application');
-    assert.equal(apps.body[0]?.status, 'offer_received', 'the latest stage, whatever came last');
-    const jobs = await api(url)<{ items: { is_active: boolean; job_title: string }[] }>(
-      'GET',
-      '/api/v1/jobs',
-    );
-    assert.deepEqual(
-      jobs.body.items.map((p) => [p.job_title, p.is_active]),
-      [['Site Reliability Engineer', false]],
-      'one posting, closed last by Greenhouse',
-    );
+      const apps = await grace.call<{ id: number; status: string }[]>('GET', '/api/v1/applications');
+      assert.equal(apps.body.length, 1, 'one application');
+      assert.equal(apps.body[0]?.status, 'offer_received', 'the latest stage, whatever came last');
+      const jobs = await api(url)<{ items: { is_active: boolean; job_title: string }[] }>(
+        'GET',
+        '/api/v1/jobs',
+      );
+      assert.deepEqual(
+        jobs.body.items.map((p) => [p.job_title, p.is_active]),
+        [['Site Reliability Engineer', false]],
+        'one posting, closed last by Greenhouse',
+      );
 
-    // Wait for the events to arrive, then check them: statuses once each, in Greenhouse's order.
-    for (let waited = 0; waited < 5000; waited += 50) {
-      if (
-        native
-          .events(`user:${grace.id}`)
-          .some(
-            (m) =>
-              (m.data as { new_status?: string; status?: string }).new_status === 'offer_received' ||
-              (m.data as { status?: string }).status === 'offer_received',
-          )
-      )
-        break;
-      await sleep(50);
-    }
-    const statuses = native
-      .events(`user:${grace.id}`)
-      .filter((m) => m.event === 'application.created' || m.event === 'application.status_changed')
-      .map((m) => {
-        const data = m.data as { status?: string; new_status?: string };
-        return data.new_status ?? data.status ?? '';
-      });
-    assert.equal(new Set(statuses).size, statuses.length, `each status once: ${statuses.join(', ')}`);
-    assert.ok(inOrder(statuses, ['reviewing', 'interviewing', 'offer_received']), statuses.join(', '));
-    assert.equal(statuses.at(-1), 'offer_received');
-    const created = native.events('postings').filter((m) => m.event === 'posting.created');
-    assert.equal(created.length, 1, 'the job is one posting');
-  });
+      // Wait for the events to arrive, then check them: statuses once each, in Greenhouse's order.
+      for (let waited = 0; waited < 5000; waited += 50) {
+        if (
+          native
+            .events(`user:${grace.id}`)
+            .some(
+              (m) =>
+                (m.data as { new_status?: string; status?: string }).new_status === 'offer_received' ||
+                (m.data as { status?: string }).status === 'offer_received',
+            )
+        )
+          break;
+        await sleep(50);
+      }
+      const statuses = native
+        .events(`user:${grace.id}`)
+        .filter((m) => m.event === 'application.created' || m.event === 'application.status_changed')
+        .map((m) => {
+          const data = m.data as { status?: string; new_status?: string };
+          return data.new_status ?? data.status ?? '';
+        });
+      assert.equal(new Set(statuses).size, statuses.length, `each status once: ${statuses.join(', ')}`);
+      assert.ok(inOrder(statuses, ['reviewing', 'interviewing', 'offer_received']), statuses.join(', '));
+      assert.equal(statuses.at(-1), 'offer_received');
+      const created = native.events('postings').filter((m) => m.event === 'posting.created');
+      assert.equal(created.length, 1, 'the job is one posting');
+    },
+  );
 }
 
 test('Ashby (Ashby-Signature) and Lever (signature in the body) deliveries: an interview scheduled once, the offer last', async (t) => {
@@ -173,4 +180,31 @@ test('Ashby (Ashby-Signature) and Lever (signature in the body) deliveries: an i
   assert.deepEqual([first.status, first.body.outcome], [200, 'ignored']);
   assert.equal((await deliver(url, 'lever', signed, {})).body.outcome, 'duplicate');
   assert.equal((await deliver(url, 'lever', lever(hmac('wrong', `${token}${triggeredAt}`)), {})).status, 401);
+});
+
+test('Greenhouse: a hire after the offer is accepted; a stage change older than it, arriving late, is stale and changes nothing', async (t) => {
+  const { url } = await startServer(t, SECRETS);
+  const grace = await signUp(url, 'Grace', 'job_seeker');
+  const [, review, , offer] = recorded('greenhouse.json') as {
+    action: string;
+    payload: { application: Record<string, unknown> };
+  }[];
+  assert.ok(review && offer);
+  const hire = {
+    action: 'hire_candidate',
+    payload: { application: { ...offer.payload.application, last_activity_at: '2026-11-28T09:00:00.000Z' } },
+  };
+  const send = async (body: unknown) => {
+    const raw = JSON.stringify(body);
+    const sig = `sha256 ${hmac(SECRETS.GREENHOUSE_WEBHOOK_SECRET, raw)}`;
+    return (await deliver(url, 'greenhouse', raw, { signature: sig })).body.outcome;
+  };
+  assert.equal(await send(offer), 'applied');
+  assert.equal(await send(hire), 'applied');
+  assert.equal(await send(review), 'stale');
+  const apps = await grace.call<{ status: string }[]>('GET', '/api/v1/applications');
+  assert.deepEqual(
+    apps.body.map((a) => a.status),
+    ['accepted'],
+  );
 });

@@ -49,7 +49,10 @@ export function normalise(vendor: Vendor, raw: Buffer, body: unknown): AtsEvent 
       : lever(obj(body));
 }
 
-/** Greenhouse: `{action, payload}`, candidate_stage_change / offer_created / job_created|updated|deleted. */
+/**
+ * Greenhouse: `{action, payload}`: new_candidate_application, candidate_stage_change, offer_created,
+ * hire_candidate, reject_candidate (each with `payload.application`), job_created|updated|deleted.
+ */
 function greenhouse(body: Json, digest: string): AtsEvent | null {
   const payload = obj(body.payload);
   const action = str(body.action);
@@ -67,7 +70,14 @@ function greenhouse(body: Json, digest: string): AtsEvent | null {
       job: { id, title: str(job.name) ?? 'Untitled', location: str(office.name), company: null },
     };
   }
-  if (action !== 'candidate_stage_change' && action !== 'offer_created') return null;
+  const stages: Record<string, string | null> = {
+    new_candidate_application: null,
+    candidate_stage_change: null,
+    offer_created: 'Offer',
+    hire_candidate: 'Hired',
+    reject_candidate: 'Rejected',
+  };
+  if (action === null || !(action in stages)) return null;
   const app = obj(payload.application);
   const job = obj((app.jobs as unknown[] | undefined)?.[0]);
   const email = str(obj((obj(app.candidate).email_addresses as unknown[] | undefined)?.[0]).value);
@@ -75,7 +85,7 @@ function greenhouse(body: Json, digest: string): AtsEvent | null {
   const jobId = str(job.id);
   const at = iso(app.last_activity_at ?? payload.created_at);
   if (!id || !jobId || !email || !at) return null;
-  const stage = action === 'offer_created' ? 'Offer' : (str(obj(app.current_stage).name) ?? '');
+  const stage = stages[action] ?? str(obj(app.current_stage).name) ?? '';
   return {
     id: digest,
     at,
