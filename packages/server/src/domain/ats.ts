@@ -1,4 +1,5 @@
 import { EventTypes, topics, type ApplicationStatus } from '@jobstream/protocol';
+import { sql } from 'kysely';
 import type { Store, Tx } from '../store/store.js';
 import type { AtsEvent } from '../webhooks/normalise.js';
 import type { Vendor } from '../webhooks/signatures.js';
@@ -28,6 +29,10 @@ export class AtsService {
 
   receive(vendor: Vendor, deliveryId: string, event: AtsEvent | null): Promise<Outcome> {
     return this.#store.transaction(async (tx) => {
+      // One vendor's deliveries one at a time across nodes, so that two at once cannot both fold over
+      // the same mark (SQLite runs one transaction at a time anyway).
+      if (this.#store.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext(${`jobstream-ats:${vendor}`}))`.execute(tx.db);
       const inserted = await tx.db
         .insertInto('webhook_deliveries')
         .values({ vendor, event_id: deliveryId, received_at: now() })
