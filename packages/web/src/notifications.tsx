@@ -11,6 +11,7 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { useToast } from './toasts.js';
 import { describe, emptyUser, foldUser, type Activity, type UserEvent, type UserView } from './state.js';
 
 export interface NotificationsApi {
@@ -88,15 +89,19 @@ function Feed({
 }) {
   const [read, setRead] = useState<ReadonlySet<string>>(new Set());
   const shown = useRef(new Set<string>());
-  // Browser notifications only for what arrives after the page opened, and only once allowed.
+  const toast = useToast();
+  // Reminders and due follow-ups on whatever page is open; browser notifications only for what
+  // arrives after the page opened, and only once allowed.
   useEffect(() => {
     for (const item of items) {
       if (shown.current.has(item.id)) continue;
       shown.current.add(item.id);
+      if (item.type === 'interview.reminder' || item.type === 'followup.due')
+        toast(`⏰ ${item.title}: ${item.detail}`);
       if (typeof Notification !== 'undefined' && Notification.permission === 'granted' && document.hidden)
         new Notification(item.title, { body: item.detail, tag: item.id });
     }
-  }, [items]);
+  }, [items, toast]);
   const markRead = useCallback(
     (id?: string) => setRead((r) => new Set([...r, ...(id ? [id] : items.map((i) => i.id))])),
     [items],

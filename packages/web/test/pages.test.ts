@@ -176,6 +176,10 @@ test('a reminder shows on the agenda when it arrives', { skip }, async (t) => {
     .getByText(/Interview at Acme in/)
     .waitFor({ timeout: 10_000 });
   await page
+    .getByTestId('toasts')
+    .getByText(/^⏰ Interview in/)
+    .waitFor({ timeout: 5000 });
+  await page
     .getByTestId('interviews')
     .getByText(/in (9|10) min/)
     .waitFor({ timeout: 10_000 });

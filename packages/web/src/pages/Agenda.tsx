@@ -56,8 +56,8 @@ export function AgendaPage({ session }: { session: Session }) {
         };
         if (e.type === 'interview.reminder') {
           const text = `Interview at ${d.company ?? '?'} in ${d.time_until ?? 'a while'}`;
+          // The toast comes from the notifications (on every page); here it stays at the top.
           setReminders((r) => [{ id: e.id, text }, ...r].slice(0, 5));
-          toast(text);
         } else if (e.type === 'followup.due') {
           setReminders((r) =>
             [

@@ -24,6 +24,18 @@ export function HomePage({ session, signIn }: { session: Session | undefined; si
   // job-queue.md: every 30 s while live, every 10 s while disconnected.
   const stats = usePolled(() => call<ServerStats>('/api/v1/stats'), '', 30_000, 10_000);
   const s = stats.data;
+  // The newest 100 postings: those created since midnight (local time) among them.
+  const today = usePolled(
+    () =>
+      call<{ items: { created_at: string }[] }>('/api/v1/jobs?limit=100').then((r) => {
+        const midnight = new Date().setHours(0, 0, 0, 0);
+        const n = r.items.filter((p) => new Date(p.created_at).getTime() >= midnight).length;
+        return n === 100 ? '100+' : n;
+      }),
+    '',
+    30_000,
+    10_000,
+  );
   return (
     <div className="grid">
       <div className="column">
@@ -31,6 +43,7 @@ export function HomePage({ session, signIn }: { session: Session | undefined; si
           <h2 id="server-title">Server</h2>
           {stats.error && <p className="error">Could not load the statistics: {stats.error}</p>}
           <dl className="stats" data-testid="server-stats">
+            <Stat label="postings today" value={today.data ?? '–'} />
             <Stat label="open connections" value={num(s?.connections.total)} />
             <Stat label="topics" value={num(s?.topics.known)} />
             <Stat label="subscriptions" value={num(s?.subscriptions)} />

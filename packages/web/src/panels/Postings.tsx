@@ -56,13 +56,7 @@ function PostingItem({ item }: { item: FeedPosting }) {
     <li className={live ? `posting fresh ${live.kind}` : 'posting'}>
       <div className="line">
         <strong className="title">
-          {posting.job_url ? (
-            <a href={posting.job_url} target="_blank" rel="noreferrer">
-              {posting.job_title}
-            </a>
-          ) : (
-            posting.job_title
-          )}
+          <a href={`#/postings/${posting.id}`}>{posting.job_title}</a>
         </strong>
         {live && (
           <span className={`badge ${live.kind}`}>
