@@ -250,3 +250,72 @@ test('a session renews its token before it expires instead of signing the user o
   await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 5000 });
   await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 10_000 });
 });
+
+test(
+  'Postings: filters in the URL, a live posting with its badge and salary, its analysis, Apply',
+  { skip },
+  async (t) => {
+    const { url } = await startServer(t);
+    const rita = await account(url, 'Rita', 'recruiter');
+    const sam = await account(url, 'Sam', 'job_seeker');
+    await rest(
+      url,
+      'PUT',
+      '/api/v1/profile',
+      {
+        skills: ['TypeScript', 'Node.js'],
+        desired_titles: ['Backend Engineer'],
+        locations: ['Remote'],
+        remote_preference: 'remote',
+      },
+      sam.token,
+    );
+    await rest(url, 'POST', '/api/v1/jobs', posting('Designer', { skills_required: ['Figma'] }), rita.token);
+    const page = await openPage(t, url, '#/postings?skill=TypeScript');
+    await signIn(page, sam.email, sam.password);
+    const list = page.getByTestId('posting-list');
+    await page.getByText('No postings match these filters yet.').waitFor({ timeout: 10_000 });
+    // Arrives live, fits the filter; the analysis made for Sam puts a badge on it.
+    const made = await rest<{ id: number }>(
+      url,
+      'POST',
+      '/api/v1/jobs',
+      posting('Backend Engineer', {
+        salary_min: 70000,
+        salary_max: 90000,
+        skills_required: ['TypeScript', 'Node.js', 'Rust'],
+      }),
+      rita.token,
+    );
+    const row = list.locator('li', { hasText: 'Backend Engineer' });
+    await row.getByTestId('score').waitFor({ timeout: 15_000 });
+    assert.match((await row.textContent()) ?? '', /Acme · Remote · 70K–90K/);
+    assert.match(
+      (await row.getByTestId('score').textContent()) ?? '',
+      /^(Excellent match|Good match|Match) \d+$/,
+    );
+    assert.equal(await list.getByText('Designer').count(), 0, 'filtered out');
+
+    await row.getByRole('link', { name: 'Backend Engineer' }).click();
+    const analysis = page.getByTestId('analysis');
+    await analysis.getByText('Skill gap').waitFor({ timeout: 15_000 });
+    // The one missing skill, with a suggestion of how to learn it.
+    await analysis.locator('.gap li', { hasText: 'Rust' }).locator('.meta').waitFor({ timeout: 5000 });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByTestId('toasts').getByText('Applied to Backend Engineer').waitFor({ timeout: 5000 });
+    const mine = await rest<{ posting_id: number }[]>(
+      url,
+      'GET',
+      '/api/v1/applications',
+      undefined,
+      sam.token,
+    );
+    assert.deepEqual(
+      mine.map((a) => a.posting_id),
+      [made.id],
+    );
+    await page.goBack();
+    await page.getByTestId('posting-list').waitFor({ timeout: 5000 });
+    assert.match(page.url(), /#\/postings\?skill=TypeScript$/);
+  },
+);
