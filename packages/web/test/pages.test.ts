@@ -1,5 +1,7 @@
 // The dashboard's pages in headless Chromium against a real Jobstream: what changes shows up unreloaded.
 import assert from 'node:assert/strict';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, test, type TestContext } from 'node:test';
 import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
 import { account, close, launch, openPage, rest, signIn, skip } from './browser.js';
@@ -319,3 +321,47 @@ test(
     assert.match(page.url(), /#\/postings\?skill=TypeScript$/);
   },
 );
+
+test('Queue: cancel a waiting job of yours, then retry it', { skip }, async (t) => {
+  // A feed that never answers holds the only worker, so the run queued after it waits.
+  const held = new Set<ServerResponse>();
+  const feed = createServer((_req, res) => void held.add(res));
+  await new Promise<void>((resolve) => feed.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const res of held) res.destroy();
+    feed.close();
+  });
+  const feedPort = (feed.address() as AddressInfo).port;
+  const { url } = await startServer(t, {
+    WORK_CONCURRENCY: '1',
+    SOURCE_ALLOW_PRIVATE: 'true',
+    SCRAPE_TIMEOUT_MS: '60000',
+  });
+  await rest(url, 'POST', '/api/v1/sources', {
+    name: 'slow',
+    kind: 'json',
+    url: `http://127.0.0.1:${feedPort}/jobs.json`,
+    company: 'Slow Ltd',
+  });
+  await rest(url, 'POST', '/api/v1/scrapes', { source: 'slow' });
+  const sam = await account(url, 'Sam', 'job_seeker');
+  const { job_id: id } = await rest<{ job_id: string }>(
+    url,
+    'POST',
+    '/api/v1/matching-jobs',
+    matching([{ name: 'Backend role', text: 'TypeScript Node.js remote backend' }]),
+    sam.token,
+  );
+  const page = await openPage(t, url, '#/queue');
+  await signIn(page, sam.email, sam.password);
+  const row = page.locator(`[data-testid=jobs] li[data-id="${id}"]`);
+  await row.locator('.status.queued').waitFor({ timeout: 10_000 });
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await row.locator('.status.cancelled').waitFor({ timeout: 5000 });
+  await row.getByRole('button', { name: 'Retry' }).click();
+  await row.locator('.status.queued').waitFor({ timeout: 5000 });
+  await page
+    .getByTestId('toasts')
+    .getByText(/queued again/)
+    .waitFor({ timeout: 5000 });
+});
