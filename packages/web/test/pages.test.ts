@@ -186,6 +186,15 @@ test('a reminder shows on the agenda when it arrives', { skip }, async (t) => {
     .getByText(/in (9|10) min/)
     .waitFor({ timeout: 10_000 });
   assert.ok(Number(await page.getByTestId('unread').textContent()) >= 1, 'counted unread');
+  // The notifications list it; marking all read empties the count.
+  await page.getByRole('link', { name: /^Notifications/ }).click();
+  await page
+    .getByTestId('notifications')
+    .getByText(/^Interview in/)
+    .first()
+    .waitFor({ timeout: 5000 });
+  await page.getByRole('button', { name: 'Mark all read' }).click();
+  await page.locator('[data-testid=unread]', { hasText: /^0$/ }).waitFor({ timeout: 5000 });
 });
 
 test(
