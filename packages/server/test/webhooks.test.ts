@@ -212,3 +212,41 @@ test('Greenhouse: a hire after the offer is accepted; a stage change older than 
     ['accepted'],
   );
 });
+
+test('Ashby job postings published and unpublished: a late publish after the unpublish leaves it closed', async (t) => {
+  const { url } = await startServer(t, SECRETS);
+  const post = (action: string, updatedAt: string) => ({
+    action,
+    data: {
+      jobPosting: {
+        id: 'jp-9',
+        jobId: 'job-77',
+        title: 'Data Platform Engineer',
+        locationName: 'Remote',
+        isListed: action === 'jobPostingPublish',
+        updatedAt,
+      },
+    },
+  });
+  const send = async (body: unknown) => {
+    const raw = JSON.stringify(body);
+    const sig = `sha256=${hmac(SECRETS.ASHBY_WEBHOOK_SECRET, raw)}`;
+    return (await deliver(url, 'ashby', raw, { 'ashby-signature': sig })).body.outcome;
+  };
+  assert.equal(await send(post('jobPostingPublish', '2026-11-01T00:00:00.000Z')), 'applied');
+  const open = await api(url)<{ items: { is_active: boolean; source: string; location: string }[] }>(
+    'GET',
+    '/api/v1/jobs',
+  );
+  assert.deepEqual(
+    open.body.items.map((p) => [p.is_active, p.source, p.location]),
+    [[true, 'ashby', 'Remote']],
+  );
+  assert.equal(await send(post('jobPostingUnpublish', '2026-11-20T00:00:00.000Z')), 'applied');
+  assert.equal(await send(post('jobPostingPublish', '2026-11-10T00:00:00.000Z')), 'stale');
+  const closed = await api(url)<{ items: { is_active: boolean }[] }>('GET', '/api/v1/jobs');
+  assert.deepEqual(
+    closed.body.items.map((p) => p.is_active),
+    [false],
+  );
+});
