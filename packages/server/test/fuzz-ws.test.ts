@@ -91,7 +91,8 @@ test(
     const models = await endpoints(server);
     const wsUrl = server.url.replace(/^http/, 'ws');
     const rss = async (): Promise<number> => {
-      await collectGarbage(server.child.pid ?? 0, port);
+      const { heapUsed } = await collectGarbage(server.child.pid ?? 0, port);
+      t.diagnostic(`heap in use after a full collection: ${mb(heapUsed)}`);
       return server.rssBytes();
     };
 

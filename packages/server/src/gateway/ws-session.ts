@@ -46,18 +46,20 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
   const held = new HeldMessages();
   let limitedEarly = false;
   let flooded = false;
-  const handle = (text: string): void => {
+  // A dialect that throws must not take the process with it (ws would rethrow from its socket).
+  const guarded = (run: () => void): void => {
     try {
-      session?.message(text);
+      run();
     } catch (error) {
       deps.logger.error({ err: error, endpoint }, 'dialect message handler threw');
     }
   };
+  const handle = (text: string): void => guarded(() => session?.message(text));
   /** A message refused: over the rate, or too many waiting. The client is told at most once a second. */
   const refused = (verdict: Exclude<RateVerdict, 'ok'>): void => {
     traffic.rateLimited++;
     if (verdict === 'limited') {
-      if (session) session.rateLimited();
+      if (session) guarded(() => session?.rateLimited());
       else limitedEarly = true;
     } else if (verdict === 'flood' && !flooded) {
       flooded = true;
@@ -102,7 +104,7 @@ export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDep
       const queued = early ?? [];
       early = undefined;
       for (const text of queued) handle(text);
-      if (limitedEarly) opened.rateLimited();
+      if (limitedEarly) guarded(() => opened.rateLimited());
       if (flooded) closeFlooded();
     },
     refused: () => refused(limiter.refuse()),

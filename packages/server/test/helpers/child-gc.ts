@@ -7,7 +7,7 @@ import WebSocket from 'ws';
  * right after says what the process holds, not how much garbage it let pile up since its last
  * collection (which swings by a fifth under load). Linux: the inspector's port is found in /proc.
  */
-export async function collectGarbage(pid: number, exceptPort: number): Promise<void> {
+export async function collectGarbage(pid: number, exceptPort: number): Promise<NodeJS.MemoryUsage> {
   const port = await inspectorPort(pid, exceptPort);
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
     webSocketDebuggerUrl: string;
@@ -17,18 +17,30 @@ export async function collectGarbage(pid: number, exceptPort: number): Promise<v
   const ws = new WebSocket(address);
   try {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer from the inspector within 30 s')), 30_000);
-      ws.on('message', (data: Buffer) => {
-        if ((JSON.parse(data.toString()) as { id?: number }).id !== 1) return;
-        clearTimeout(timer);
-        resolve();
-      });
-      ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
-    });
+    await call(ws, 1, 'HeapProfiler.collectGarbage', {});
+    const usage = (await call(ws, 2, 'Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+    })) as { result: { value: string } };
+    return JSON.parse(usage.result.value) as NodeJS.MemoryUsage;
   } finally {
     ws.terminate();
   }
+}
+
+/** One inspector command and its result. */
+function call(ws: WebSocket, id: number, method: string, params: object): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer to ${method} within 30 s`)), 30_000);
+    const onMessage = (data: Buffer): void => {
+      const answer = JSON.parse(data.toString()) as { id?: number; result?: unknown };
+      if (answer.id !== id) return;
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      resolve(answer.result);
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify({ id, method, params }));
+  });
 }
 
 /** The loopback port the process listens on besides `exceptPort`: its sockets' inodes in /proc/net/tcp. */

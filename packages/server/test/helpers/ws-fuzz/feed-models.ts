@@ -1,5 +1,5 @@
 import type { Prng } from '../prng.js';
-import { is, message, noMessage, type Expect, type Grammar, type Input } from './messages.js';
+import { is, message, noMessage, notUtf8, type Expect, type Grammar, type Input } from './messages.js';
 import { json, undocumented, type EndpointModel } from './model.js';
 import {
   hostile,
@@ -119,6 +119,13 @@ function queueInput(r: Prng): Input {
     [1, () => ignored(JSON.stringify(hostileObject(r)), 'an object')],
     [1, () => ignored(JSON.stringify([{ type: 'ping' }]), 'a ping in an array')],
     [1, () => ignored(invalidJson(r, '{"type":"ping"}'), 'invalid JSON')],
+    [
+      1,
+      () => {
+        const binary = notUtf8(r);
+        return { text: binary.toString('utf8'), binary, expect: [], label: 'binary, not UTF-8' };
+      },
+    ],
     [1, () => ignored(`{"type":"ping","x":${nestedText(r.range(33, 30_000))}}`, 'a deep ping')],
   ])();
 }
@@ -156,7 +163,7 @@ export const matchingModel = (jobId: string, token: string): EndpointModel => ({
   input(r) {
     const any: Input = r.chance(0.5) ? queueInput(r) : noMessage(r, feedGrammar, '{"type":"subscribe"}');
     const none: Expect = [];
-    return { text: any.text, expect: none, label: any.label };
+    return { ...any, expect: none };
   },
   perConnection: 1000,
   flood: '{}',

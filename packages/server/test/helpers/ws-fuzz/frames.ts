@@ -1,12 +1,14 @@
 import type { Prng } from '../prng.js';
 import { clientFrame, Op } from '../raw-ws.js';
+import type { Input } from './messages.js';
 
 /**
  * How an input's text travels: one text frame mostly, else a binary frame (read as its UTF-8 text),
  * fragments (with control frames between them, as RFC 6455 allows), or after a ping.
  */
-export function framed(r: Prng, text: string): Buffer {
-  const payload = Buffer.from(text, 'utf8');
+export function framed(r: Prng, input: Input): Buffer {
+  if (input.binary) return clientFrame(input.binary, { opcode: Op.binary });
+  const payload = Buffer.from(input.text, 'utf8');
   return r.weighted<() => Buffer>([
     [16, () => clientFrame(payload)],
     [2, () => clientFrame(payload, { opcode: Op.binary })],

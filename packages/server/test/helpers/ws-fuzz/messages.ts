@@ -24,6 +24,8 @@ export interface Input {
   readonly expect: Expect;
   /** What was done to it, for a failure report. */
   readonly label: string;
+  /** Bytes that are not UTF-8, sent in a binary frame (which is read as its UTF-8 text, `text`). */
+  readonly binary?: Buffer;
 }
 
 export interface FieldSpec {
@@ -160,6 +162,19 @@ export function noMessage(r: Prng, g: Grammar, sample: string): Input {
       },
     ],
     [1, () => ({ text: JSON.stringify(hugeString(r)), expect: g.invalid, label: 'a huge string' })],
+    [
+      1,
+      () => {
+        const binary = notUtf8(r);
+        const text = binary.toString('utf8');
+        return {
+          text,
+          binary,
+          expect: mayBeTooDeep(text) ? [...g.invalidJson, ...g.tooDeep] : g.invalidJson,
+          label: 'binary, not UTF-8',
+        };
+      },
+    ],
   ])();
 }
 
@@ -203,4 +218,9 @@ function notJson(r: Prng, sample: string): string {
     }
   }
   return '{';
+}
+
+/** Bytes that are no UTF-8 (and so, read as UTF-8, no JSON: the replacement character comes first). */
+export function notUtf8(r: Prng): Buffer {
+  return Buffer.concat([Buffer.from([r.pick([0xff, 0xfe, 0xc0, 0x80])]), r.bytes(r.range(0, 200))]);
 }

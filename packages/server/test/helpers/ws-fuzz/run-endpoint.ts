@@ -100,7 +100,7 @@ async function inBandConnection(
     for (let sent = 0; sent < count && report.failures.length < 3; sent += BATCH) {
       const batch = Array.from({ length: Math.min(BATCH, count - sent) }, () => input(model, r));
       const from = ws.texts().length;
-      const frames = batch.map((i) => framed(r, i.text));
+      const frames = batch.map((i) => framed(r, i));
       const expects = batch.map((i) => i.expect);
       const mark = r.bytes(8);
       if (model.sentinel) {
