@@ -9,7 +9,8 @@ import { createJobstream } from '../src/server.js';
 import { logIn, signUp } from './helpers/api.js';
 import { FuzzClient } from './helpers/fuzz-rest/client.js';
 import { breach, kindOf, logSink } from './helpers/fuzz-rest/contract.js';
-import { fuzzCount, fuzzSeed, Prng } from './helpers/fuzz-rest/prng.js';
+import { Prng } from './helpers/prng.js';
+import { fuzzCount, fuzzSeed } from './helpers/fuzz-rest/prng.js';
 import { rawFuzz } from './helpers/fuzz-rest/raw.js';
 import { fuzzRequest, type FuzzCredentials, type FuzzRequest } from './helpers/fuzz-rest/request.js';
 import { appRoutes, type FuzzRoute } from './helpers/fuzz-rest/routes.js';
@@ -95,7 +96,7 @@ test(
       }
     }
     for (let i = plan.length - 1; i > 0; i--) {
-      const j = rng.int(0, i);
+      const j = rng.range(0, i);
       [plan[i], plan[j]] = [plan[j]!, plan[i]!];
     }
 

@@ -70,7 +70,8 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
       `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,
   );
-  setTimeout(() => socket.destroy(), 5_000).unref();
+  const linger = setTimeout(() => socket.destroy(), 5_000).unref();
+  socket.once('close', () => clearTimeout(linger));
 }
 
 /**

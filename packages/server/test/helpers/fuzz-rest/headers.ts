@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { FuzzCredentials } from './request.js';
 import type { FuzzRoute } from './routes.js';
 

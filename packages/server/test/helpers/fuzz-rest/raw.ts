@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { FuzzRoute } from './routes.js';
 
 /** A request written byte by byte, for what no HTTP client sends: framing, encoding and syntax errors. */

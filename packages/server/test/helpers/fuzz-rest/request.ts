@@ -1,5 +1,5 @@
 import { contentType, fuzzHeaders } from './headers.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { FuzzRoute } from './routes.js';
 import { hostileJson, malformedBody, nested, validValue, type KnownIds } from './values.js';
 

@@ -1,4 +1,4 @@
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 import type { JsonSchema } from './routes.js';
 
 /** Ids that exist on the fuzzed server, so that some inputs reach past the 404s into the handlers. */
@@ -28,7 +28,7 @@ export function validValue(schema: JsonSchema | undefined, rng: Prng, ids: Known
       return out;
     }
     case 'array': {
-      const n = Math.max(schema.minItems ?? 0, rng.int(0, Math.min(3, schema.maxItems ?? 3)));
+      const n = Math.max(schema.minItems ?? 0, rng.range(0, Math.min(3, schema.maxItems ?? 3)));
       return Array.from({ length: n }, () => validValue(schema.items, rng, ids, depth + 1));
     }
     case 'integer':
@@ -37,7 +37,7 @@ export function validValue(schema: JsonSchema | undefined, rng: Prng, ids: Known
       if (known.length > 0 && rng.chance(0.6)) return rng.pick(known);
       const min = Math.max(schema.minimum ?? 0, -1000);
       const max = Math.min(schema.maximum ?? 1000, 1000);
-      return type === 'integer' ? rng.int(Math.ceil(min), Math.floor(max)) : min + rng.next() * (max - min);
+      return type === 'integer' ? rng.range(Math.ceil(min), Math.floor(max)) : min + rng.next() * (max - min);
     }
     case 'boolean':
       return rng.chance(0.5);
@@ -56,7 +56,7 @@ function validString(schema: JsonSchema, rng: Prng, ids: KnownIds): string {
     case 'email':
       return `${rng.string(6)}@example.test`;
     case 'date-time':
-      return new Date(Date.UTC(2027, rng.int(0, 11), rng.int(1, 28), rng.int(0, 23))).toISOString();
+      return new Date(Date.UTC(2027, rng.range(0, 11), rng.range(1, 28), rng.range(0, 23))).toISOString();
     case 'uri':
       // Only loopback, on a port where nothing listens: a fuzzed source is never fetched off this machine.
       return `http://127.0.0.1:9/${rng.string(4)}`;
@@ -67,12 +67,12 @@ function validString(schema: JsonSchema, rng: Prng, ids: KnownIds): string {
   if (schema.pattern !== undefined) return rng.pick(['general', 'a1', 'postings', 'work.created']);
   const min = schema.minLength ?? 0;
   const max = Math.max(min, Math.min(schema.maxLength ?? 20, 20));
-  return rng.string(rng.int(min, max));
+  return rng.string(rng.range(min, max));
 }
 
 /** JSON text that a careless parser or handler could trip on, for any one field or the whole body. */
 export function hostileJson(rng: Prng): string {
-  switch (rng.int(0, 13)) {
+  switch (rng.range(0, 13)) {
     case 0:
       return JSON.stringify(rng.pick(['', ' ', '\u0000', '\ud800', '😀'.repeat(50), '<script>', "'; --"]));
     case 1:
@@ -107,7 +107,7 @@ export function hostileJson(rng: Prng): string {
         rng.pick(['2027-02-30T00:00:00Z', '0000-00-00', 'yesterday', '9999-12-31T23:59:59Z']),
       );
     default:
-      return JSON.stringify(rng.string(rng.int(0, 40), 'abc\\"\n\t\u2028{}[]:,'));
+      return JSON.stringify(rng.string(rng.range(0, 40), 'abc\\"\n\t\u2028{}[]:,'));
   }
 }
 
