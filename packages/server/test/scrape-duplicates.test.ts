@@ -4,7 +4,7 @@ import { api, watcher } from './helpers/api.js';
 import { feedServer } from './helpers/feed-server.js';
 import { addSource, scrapeNow, startScrapingServer } from './helpers/scrape.js';
 import { storeBackends } from './helpers/store-backends.js';
-import type { Message } from './helpers/ws-client.js';
+import { sleep, type Message } from './helpers/ws-client.js';
 
 interface PostingBody {
   id: number;
@@ -114,6 +114,38 @@ for (const store of await storeBackends()) {
       await scrapeNow(call, native, board);
       const off = await call<PostingBody>('GET', `/api/v1/jobs/${backend.id}`);
       assert.equal(off.body.is_active, false);
+    },
+  );
+}
+
+for (const store of await storeBackends()) {
+  test(
+    `two boards with the same jobs scraped at once still make one posting each (${store.name})`,
+    { skip: store.skip },
+    async (t) => {
+      const feeds = await feedServer(t);
+      const board = JSON.parse(sameJobElsewhere) as { jobs: Record<string, unknown>[] };
+      feeds.set('/a', 200, JSON.stringify(board));
+      feeds.set(
+        '/b',
+        200,
+        JSON.stringify({ jobs: board.jobs.map((j) => ({ ...j, id: `b-${String(j.id)}` })) }),
+      );
+      const db = await store.database(t);
+      const { url, wsUrl } = await startScrapingServer(t, { DATABASE_URL: db.url });
+      const call = api(url);
+      await addSource(call, { name: 'a', kind: 'json', url: `${feeds.url}/a`, company: 'Acme' });
+      await addSource(call, { name: 'b', kind: 'json', url: `${feeds.url}/b`, company: 'Acme' });
+      const native = await watcher(t, wsUrl, undefined, ['scrapes']);
+      assert.equal((await call('POST', '/api/v1/scrapes', {})).status, 202);
+      const done = () => native.events('scrapes').filter((m) => m.event === 'scrape.completed').length;
+      for (let waited = 0; done() < 2 && waited < 15_000; waited += 50) await sleep(50);
+      assert.equal(done(), 2);
+      const all = await call<{ items: PostingBody[] }>('GET', '/api/v1/jobs');
+      assert.deepEqual(
+        all.body.items.map((p) => p.sources.sort().join('+')),
+        ['a+b', 'a+b'],
+      );
     },
   );
 }

@@ -1,4 +1,5 @@
 import { topics, type ScrapeReport, type ScrapeRequest } from '@jobstream/protocol';
+import { sql } from 'kysely';
 import type { PostingService } from '../../domain/postings.js';
 import type { Principal } from '../../gateway/authorizer.js';
 import { now, requireRole } from '../../domain/access.js';
@@ -184,6 +185,10 @@ export class Scrapes {
     await ctx.progress('saving', 60);
 
     return this.#store.transaction(async (tx) => {
+      // Saves one at a time across nodes: two boards' copies of one job saved at once would each miss
+      // the other and make two postings (SQLite runs one transaction at a time anyway).
+      if (fetched && !fetched.unchanged && this.#store.dialect === 'postgres')
+        await sql`select pg_advisory_xact_lock(hashtext('jobstream-scrape-save'))`.execute(tx.db);
       // Unchanged (304): every listing seen as it was, none missed, nothing saved.
       const counts = !fetched
         ? { found: 0, created: 0, updated: 0 }
