@@ -138,6 +138,10 @@ export async function createJobstream(
       : config.localOwner;
   const localOwner = createLocalOwner(store.db, ownerMode);
   await localOwner.ensure();
+  // The owner's connections end with the owner's time (each asked once, rather than one listener each).
+  localOwner.onEnd(() => {
+    for (const connection of [...registry.all()]) connection.endIfRevoked();
+  });
   const users = createUserService(store.db, () => localOwner.accountCreated());
   const profiles = new ProfileService(store);
   const parts = createWorkParts(store, config, logger, {

@@ -24,6 +24,8 @@ export interface LocalOwner {
   accountCreated(): void;
   /** Creates the owner's user row (a job seeker who cannot sign in) when the mode may apply. */
   ensure(): Promise<void>;
+  /** Runs `listener` when the owner's time is over (their connections are then to end). */
+  onEnd(listener: () => void): void;
 }
 
 /** How long a look for accounts holds (accounts made by another process, `jobstream user add`, say). */
@@ -31,7 +33,7 @@ const RECHECK_MS = 1000;
 
 export function createLocalOwner(db: Kysely<Database>, mode: LocalOwnerMode): LocalOwner {
   const revoked = new AbortController();
-  setMaxListeners(0, revoked.signal); // one listener per connection of the owner
+  setMaxListeners(0, revoked.signal);
   const owner: Principal = {
     userId: LOCAL_OWNER_ID,
     role: 'job_seeker',
@@ -41,6 +43,18 @@ export function createLocalOwner(db: Kysely<Database>, mode: LocalOwnerMode): Lo
   };
   let over = mode === 'off';
   let checkedAt = 0;
+  /** The look for accounts in flight: callers arriving meanwhile share it. */
+  let looking: Promise<void> | undefined;
+  const look = async (): Promise<void> => {
+    const account = await db
+      .selectFrom('users')
+      .select('id')
+      .where('id', '!=', LOCAL_OWNER_ID)
+      .limit(1)
+      .executeTakeFirst();
+    checkedAt = Date.now();
+    if (account !== undefined) end();
+  };
   const end = (): void => {
     if (over || mode !== 'auto') return;
     over = true;
@@ -52,18 +66,15 @@ export function createLocalOwner(db: Kysely<Database>, mode: LocalOwnerMode): Lo
       if (mode === 'on') return owner;
       if (over) return undefined;
       if (Date.now() - checkedAt >= RECHECK_MS) {
-        const account = await db
-          .selectFrom('users')
-          .select('id')
-          .where('id', '!=', LOCAL_OWNER_ID)
-          .limit(1)
-          .executeTakeFirst();
-        checkedAt = Date.now();
-        if (account !== undefined) end();
+        looking ??= look().finally(() => (looking = undefined));
+        await looking;
       }
       return over ? undefined : owner;
     },
     accountCreated: end,
+    onEnd(listener) {
+      revoked.signal.addEventListener('abort', listener, { once: true });
+    },
     async ensure() {
       if (mode === 'off') return;
       await db

@@ -51,6 +51,7 @@ export class Connection implements Flushable {
   readonly #hub: Hub;
   readonly #limit: number;
   readonly #goingAway: GoingAway;
+  #revokedBy: AbortSignal | undefined;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
   readonly #pace: SendPace;
@@ -198,11 +199,15 @@ export class Connection implements Flushable {
    * opened with is withdrawn (the local owner's, once an account exists).
    */
   endWhen(signal: AbortSignal | undefined): void {
-    if (signal === undefined) return;
-    if (signal.aborted) return this.goAway();
-    const end = (): void => this.goAway();
-    signal.addEventListener('abort', end, { once: true });
-    this.onClose(() => signal.removeEventListener('abort', end));
+    // Kept, not listened to: one listener per connection would cost each idle connection memory;
+    // whoever aborts the signal asks every connection (`endIfRevoked`).
+    this.#revokedBy = signal;
+    this.endIfRevoked();
+  }
+
+  /** Ends the connection (as `endWhen` says) if the signal it was opened with has aborted. */
+  endIfRevoked(): void {
+    if (this.#revokedBy?.aborted === true) this.goAway();
   }
 
   /** Runs `listener` once the connection is gone (at once if it already is). */
