@@ -160,7 +160,10 @@ for (const [kind, want] of Object.entries(expected)) {
       want.postings,
     );
     assert.deepEqual(postings[0]?.skills_required, want.skills);
-    assert.ok(postings.every((p) => !p.job_description.includes('<')), 'descriptions are plain text');
+    assert.ok(
+      postings.every((p) => !p.job_description.includes('<')),
+      'descriptions are plain text',
+    );
   });
 }
 
