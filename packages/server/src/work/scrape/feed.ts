@@ -56,7 +56,8 @@ const RssItem = z.object({
   category: z.union([z.string(), z.array(z.string())]).optional(),
 });
 
-export function parseRss(text: string, company: string): ScrapedPosting[] {
+/** The items of an RSS 2.0 document, as parsed XML; a SourceError when it is not one. */
+export function rssItems(text: string): unknown[] {
   let doc: unknown;
   try {
     doc = xml.parse(text, true);
@@ -65,12 +66,19 @@ export function parseRss(text: string, company: string): ScrapedPosting[] {
   }
   const channel = (doc as { rss?: { channel?: { item?: unknown } } }).rss?.channel;
   if (!channel) throw new SourceError('not an RSS 2.0 feed (no rss/channel)');
-  const raw = channel.item === undefined ? [] : Array.isArray(channel.item) ? channel.item : [channel.item];
-  return raw.flatMap((entry) => {
+  return channel.item === undefined ? [] : Array.isArray(channel.item) ? channel.item : [channel.item];
+}
+
+/** An RSS item's own id: its guid, else its link. */
+export function rssItemId(item: { guid?: string | { '#text': string }; link?: string }): string | undefined {
+  return (typeof item.guid === 'object' ? item.guid['#text'] : item.guid) ?? item.link;
+}
+
+export function parseRss(text: string, company: string): ScrapedPosting[] {
+  return rssItems(text).flatMap((entry) => {
     const item = RssItem.safeParse(entry);
     if (!item.success || !item.data.title) return [];
-    const guid = typeof item.data.guid === 'object' ? item.data.guid['#text'] : item.data.guid;
-    const id = guid ?? item.data.link;
+    const id = rssItemId(item.data);
     if (!id) return [];
     const description = htmlToText(item.data.description ?? '');
     return [
