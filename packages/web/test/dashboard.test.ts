@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
+import { rest } from './browser.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
@@ -42,25 +43,6 @@ async function openDashboard(t: TestContext, url: string): Promise<Page> {
   await page.goto(`${url}/`);
   await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 5000 });
   return page;
-}
-
-async function rest<T>(
-  url: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<T> {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${await res.clone().text()}`);
-  return (await res.json()) as T;
 }
 
 const posting = (title: string, extra: Record<string, unknown> = {}) => ({
