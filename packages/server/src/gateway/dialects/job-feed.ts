@@ -182,7 +182,8 @@ class JobFeedSession implements DialectSession {
     if (scored ? !topic.startsWith('user:') : TOPIC_OF[name] !== topic) return;
     if (this.#filter !== null && !this.#filter.has(name)) return;
     if (scored) this.#remember(data);
-    const score = scored ? undefined : this.#scores.get(postingId(data) ?? -1);
+    // Most readers have no score of their own (anonymous ones never): they take the shared frame at once.
+    const score = scored || this.#scores.size === 0 ? undefined : this.#scores.get(postingId(data) ?? -1);
     const frame = score === undefined ? event.frame(jobFeedFrame) : withScore(event.event, score);
     if (frame) this.#ctx.connection.send(frame, event.fanout < 64);
   };
