@@ -216,7 +216,11 @@ test('REST writes reach every device of their user, channel subscribers and ever
     'no credentials: none of Ada’s events',
   );
   assert.deepEqual(typesOf(boClient), ['job.created', 'system.notification', 'system.notification']);
-  assert.deepEqual(typesOf(ritaClient), ['application.updated', 'system.notification']);
+  assert.deepEqual(
+    typesOf(ritaClient),
+    ['application.updated', 'application.status_changed', 'system.notification'],
+    'the recruiter: the application and its status change on their posting',
+  );
 });
 
 test('jobs channel: job.created only while subscribed; posting.updated is not part of this API', async (t) => {

@@ -77,7 +77,7 @@ for (const backend of await storeBackends()) {
       );
       await watchA.next('event', (m) => m.event === 'profile.updated');
 
-      // Applications: created → applicant and recruiter; status changes → applicant.
+      // Applications: created and status changes → applicant and recruiter.
       const applied = await seekerA.call<{ id: number; status: string }>('POST', '/api/v1/applications', {
         posting_id: jobId,
       });
@@ -192,6 +192,7 @@ for (const backend of await storeBackends()) {
       assert.deepEqual(written(watchB), [`user:${seekerB.id} notification`, 'system system.notification']);
       assert.deepEqual(seen(watchR), [
         `user:${recruiter.id} application.created`,
+        `user:${recruiter.id} application.status_changed`,
         'role:recruiter notification',
       ]);
     });

@@ -7,7 +7,7 @@ import {
   type ApplicationStatusChangedData,
 } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Application as ApplicationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isAdmin, notFound, now, requireRole, signedIn } from './access.js';
@@ -38,7 +38,7 @@ const byApplicant: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
 /**
  * Applications: a job seeker applies to a posting (`application.created` to the applicant and to the
  * posting's recruiter); status changes follow the pipeline (`application.status_changed` to the
- * applicant). An invalid transition is refused with 409.
+ * applicant and to the posting's recruiter). An invalid transition is refused with 409.
  */
 export class ApplicationService {
   readonly #store: Store;
@@ -154,6 +154,9 @@ export class ApplicationService {
         type: EventTypes.applicationStatusChanged,
         data,
       });
+      if (recruiter && recruiter !== application.user_id) {
+        await tx.emit({ topic: topics.user(recruiter), type: EventTypes.applicationStatusChanged, data });
+      }
       return { ...updated, company: application.company, job_title: application.job_title };
     });
   }
