@@ -11,6 +11,7 @@ import { postingMissesMigration } from './0008-posting-misses.js';
 import { postingSourcesMigration } from './0009-posting-sources.js';
 import { sourceValidatorsMigration } from './0010-source-validators.js';
 import { webhooksMigration } from './0011-webhooks.js';
+import { pushMigration } from './0012-push.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -29,5 +30,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0009_posting_sources': postingSourcesMigration(),
     '0010_source_validators': sourceValidatorsMigration(),
     '0011_webhooks': webhooksMigration(),
+    '0012_push': pushMigration(),
   };
 }
