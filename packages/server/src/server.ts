@@ -1,16 +1,10 @@
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createLocalOwner } from './auth/local-owner.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
-import { ApplicationService } from './domain/applications.js';
-import { FollowupService } from './domain/followups.js';
-import { InterviewService } from './domain/interviews.js';
-import { NotificationService } from './domain/notifications.js';
 import { ProfileService } from './domain/profiles.js';
 import { createUserService } from './domain/users.js';
 import { channelsDialect } from './gateway/dialects/channels.js';
@@ -25,36 +19,12 @@ import { attachWsGateway } from './gateway/ws-gateway.js';
 import type { Broker } from './hub/broker.js';
 import { createBroker } from './hub/create-broker.js';
 import type { Hub } from './hub/hub.js';
-import { registerAuth } from './http/auth-plugin.js';
-import { registerAuthRoutes } from './http/auth-routes.js';
-import { registerAuthRateLimit } from './http/auth-rate-limit.js';
-import { registerCors } from './http/cors.js';
-import { fastifyTrustProxy } from './network-settings.js';
-import { registerDomainRoutes } from './http/domain-routes.js';
-import {
-  clientErrorHandler,
-  frameworkErrorHandler,
-  ignoreUnknownExpectations,
-  installErrorHandler,
-} from './http/error-handler.js';
-import { registerJsonBody } from './http/json-body.js';
-import { registerIdempotency } from './http/idempotency.js';
-import { registerRealtimeRoutes } from './http/realtime-routes.js';
-import { registerRootPage } from './http/root-page.js';
-import { registerUpgradeRequired } from './http/upgrade-required.js';
-import { registerStatusRoutes } from './http/status-routes.js';
-import { registerMetricsRoutes } from './http/metrics-routes.js';
-import { registerOpenApi } from './http/openapi/openapi.js';
-import { registerAsyncApi } from './http/asyncapi/asyncapi-route.js';
-import { registerReadiness, type Phase } from './http/readiness.js';
-import { requestId, requestLogger } from './http/request-log.js';
+import { createHttpApp } from './http/app.js';
+import type { Phase } from './http/readiness.js';
 import { MeteredBroker } from './metrics/metered-broker.js';
 import { MeteredHub } from './metrics/metered-hub.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
 import { pendingOutboxRows } from './store/outbox.js';
-import { registerAnalysisRoutes } from './http/analysis-routes.js';
-import { registerMatchingRoutes } from './http/matching-routes.js';
-import { registerWorkRoutes } from './http/work-routes.js';
 import type { Logger } from './logger.js';
 import { OutboxRelay } from './store/outbox-relay.js';
 import { openStore, type Store } from './store/store.js';
@@ -67,11 +37,7 @@ import { workReactions } from './work/reactions.js';
 import { Reminders } from './work/reminders.js';
 import { Scheduler } from './work/scheduler.js';
 import { createWorkParts, workExecution } from './work/work-node.js';
-import { registerDemoBoards, seedDemo } from './demo/seed.js';
-import { registerScrapeRoutes } from './http/scrape-routes.js';
-import { registerWebhookRoutes } from './http/webhook-routes.js';
-import { AtsService } from './domain/ats.js';
-import { registerRecommendationRoutes } from './http/recommendation-routes.js';
+import { seedDemo } from './demo/seed.js';
 
 export interface Jobstream {
   readonly app: FastifyInstance;
@@ -200,48 +166,25 @@ export async function createJobstream(
     }),
   ];
 
-  const app = Fastify({
-    // One line as each request comes and as it is answered, at info, with its reqId; no tokens.
-    loggerInstance: requestLogger(logger),
-    genReqId: requestId,
-    bodyLimit: config.maxPayloadBytes,
-    forceCloseConnections: 'idle',
-    // TRUST_PROXY: which peers' X-Forwarded-For sets request.ip (rate limits key on it).
-    trustProxy: fastifyTrustProxy(config.trustProxy),
-    // What the router or Node's HTTP parser refuses answers in the documented error shape too.
-    frameworkErrors: frameworkErrorHandler,
-    clientErrorHandler,
-  });
-  ignoreUnknownExpectations(app.server);
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
-  // Before authentication: a plain GET of a WebSocket path is told how to connect, whatever it carries.
-  registerUpgradeRequired(app, (pathname) => dialects.some((dialect) => dialect.match(pathname) !== null));
-  registerJsonBody(app, config.maxJsonDepth);
-  // Any page may call the API (the documented browser examples run on another port); see http/cors.ts.
-  await registerCors(app, config.corsOrigins);
-  await registerAuthRateLimit(app, { redisUrl: config.redisUrl, redisPrefix: config.redisPrefix });
-  await registerOpenApi(app, version);
-  registerAsyncApi(app, version);
-  // Publishing authenticates with the API key, not a user token.
-  registerAuth(app, {
-    authorizer,
-    authRequired: config.authRequired,
-    skip: (request) =>
-      request.routeOptions.url === '/api/v1/publish' || request.routeOptions.url === '/metrics',
-  });
-  registerIdempotency(app, store);
-  registerStatusRoutes(app, { hub, broker, registry, version, workers: () => execution.health() });
   let phase: Phase = 'starting';
-  registerReadiness(app, {
+  const { app, demoBoards } = await createHttpApp({
+    config,
+    logger,
+    store,
+    hub,
+    broker,
+    metrics,
+    authorizer,
+    tokens,
+    users,
+    profiles,
+    work: parts,
+    workers: () => execution.health(),
+    realtime: { hub, authorizer, registry, scheduler, shutdown: shutdown.signal },
+    isWebSocketPath: (pathname) => dialects.some((dialect) => dialect.match(pathname) !== null),
     phase: () => phase,
-    checks: {
-      store: () => sql`select 1`.execute(store.db),
-      ...(config.redisUrl === undefined ? {} : { redis: () => broker.ping(2000) }),
-    },
+    demo: options.demo === true,
   });
-  registerMetricsRoutes(app, metrics, config.metricsToken);
   metrics.readFrom({
     registry,
     hub,
@@ -250,44 +193,6 @@ export async function createJobstream(
     oldestUnpublished: async () => (await pendingOutboxRows(store.db, 1))[0]?.created_at ?? null,
     queue: () => work.stats(),
   });
-  registerRealtimeRoutes(app, {
-    hub,
-    authorizer,
-    registry,
-    scheduler,
-    apiKey: config.apiKey,
-    sendBufferBytes: config.sendBufferBytes,
-    shutdown: shutdown.signal,
-  });
-  registerAuthRoutes(app, {
-    users,
-    tokens,
-    secureCookies: false,
-    perMinute: { login: config.loginRateLimitPerMin, register: config.registerRateLimitPerMin },
-  });
-  registerDomainRoutes(app, {
-    postings,
-    profiles,
-    applications: new ApplicationService(store),
-    interviews: new InterviewService(store),
-    followups: new FollowupService(store),
-    notifications: new NotificationService(store),
-  });
-  registerWorkRoutes(app, work);
-  registerMatchingRoutes(app, matching);
-  registerAnalysisRoutes(app, analyses);
-  registerScrapeRoutes(app, { sources, scrapes });
-  registerWebhookRoutes(app, {
-    ats: new AtsService(store, postings),
-    secrets: {
-      greenhouse: config.greenhouseWebhookSecret,
-      lever: config.leverWebhookSecret,
-      ashby: config.ashbyWebhookSecret,
-    },
-  });
-  registerRecommendationRoutes(app, recommendations);
-  const demoBoards = options.demo ? registerDemoBoards(app) : undefined;
-  registerRootPage(app, { version, demo: options.demo === true });
 
   const gateway = attachWsGateway(app.server, {
     hub,
