@@ -4,7 +4,7 @@ import { CloseCode } from '@jobstream/protocol';
 import { createAuthorizer } from '../src/auth/authorizer.js';
 import { createTokenService, type TokenService } from '../src/auth/tokens.js';
 import { AppError } from '../src/errors.js';
-import { anonymous, type Principal } from '../src/gateway/authorizer.js';
+import { anonymous, type Principal } from '../src/auth/principal.js';
 
 const principals: Record<string, Principal> = {
   anonymous,

@@ -6,7 +6,7 @@ import { test, type TestContext } from 'node:test';
 import Fastify from 'fastify';
 import { createAuthorizer } from '../src/auth/authorizer.js';
 import { createTokenService } from '../src/auth/tokens.js';
-import { userAddCommand } from '../src/auth/user-command.js';
+import { userAddCommand } from '../src/cli/user-command.js';
 import { createUserService } from '../src/domain/users.js';
 import { registerAuth, requireRole } from '../src/http/auth-plugin.js';
 import { registerAuthRoutes } from '../src/http/auth-routes.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WorkJob } from '@jobstream/protocol';
+import type { Principal } from '../src/auth/principal.js';
 import type { Pipeline } from '../src/work/work-job.js';
 import { watcher } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
@@ -112,7 +113,7 @@ for (const backend of await storeBackends()) {
       await first.server.close();
 
       const second = await startServer(t, { DATABASE_URL: db.url }, { pipelines: { scrape: phased } });
-      const admin = { userId: null, role: 'admin', expiresAt: null };
+      const admin: Principal = { userId: null, role: 'admin', expiresAt: null };
       for (const job of jobs) {
         const deadline = Date.now() + 5000;
         let current = await second.server.work.get(admin, job.id);

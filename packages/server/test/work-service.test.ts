@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WorkJob } from '@jobstream/protocol';
-import { anonymous } from '../src/gateway/authorizer.js';
+import { anonymous, type Principal } from '../src/auth/principal.js';
 import type { Store } from '../src/store/store.js';
 import { WorkService } from '../src/work/work-service.js';
 import { storeBackends } from './helpers/store-backends.js';
@@ -104,7 +104,7 @@ for (const backend of await storeBackends()) {
       assert.equal(await work.ownerOf(anon.id), null);
       assert.equal(await work.ownerOf('00000000-0000-0000-0000-000000000000'), undefined);
 
-      const adaActor = { userId: ada.id, role: 'job_seeker', expiresAt: null };
+      const adaActor: Principal = { userId: ada.id, role: 'job_seeker', expiresAt: null };
       const page = { limit: 50, offset: 0 };
       const seen = await work.list(adaActor, page);
       assert.deepEqual(seen.items.map((j) => j.id).sort(), [mine.id, anon.id].sort());

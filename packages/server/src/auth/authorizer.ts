@@ -1,9 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { CloseCode, ErrorCode } from '@jobstream/protocol';
+import { CloseCode, ErrorCode, type Role } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
-import { anonymous, type Authorizer, type Principal } from '../gateway/authorizer.js';
-import type { Role } from '../store/schema.js';
-import { credentialOf } from './credentials.js';
+import { anonymous, type Authorizer, type Principal } from './principal.js';
+import { credentialIn, credentialOf } from './credentials.js';
 import type { LocalOwner } from './local-owner.js';
 import type { TokenService } from './tokens.js';
 
@@ -39,7 +38,7 @@ export function createAuthorizer(options: AuthorizerOptions): JobstreamAuthorize
 
   async function verifyToken(token: string): Promise<Principal> {
     const verified = await tokens.verify(token);
-    let role: string | null = verified.role;
+    let role: Role | null = verified.role;
     if (findUser !== undefined) {
       const user = await findUser(verified.userId);
       // An external provider's users need not exist here; our own tokens must name a live user.
@@ -62,6 +61,7 @@ export function createAuthorizer(options: AuthorizerOptions): JobstreamAuthorize
   return {
     identify,
     verifyToken,
+    credentialKind: (request) => credentialIn(request)?.kind,
     async authenticate(request) {
       const principal = await identify(request);
       if (authRequired && principal.userId === null) {

@@ -4,6 +4,9 @@ import { parseCookie } from 'cookie';
 /** The name of the login session cookie; it holds an access token. */
 export const SESSION_COOKIE = 'jobstream_session';
 
+/** Where a request's credential came from. */
+export type CredentialKind = 'query' | 'cookie' | 'bearer';
+
 /**
  * The token a request carries: `?token=` (browsers cannot set headers on a WebSocket), else the session
  * cookie, else `Authorization: Bearer`. Empty values count as absent.
@@ -12,11 +15,20 @@ export function credentialOf(request: {
   headers: IncomingHttpHeaders;
   url?: string | undefined;
 }): string | undefined {
-  return (
-    queryToken(request.url) ??
-    cookieValue(request.headers.cookie, SESSION_COOKIE) ??
-    bearerToken(request.headers.authorization)
-  );
+  return credentialIn(request)?.token;
+}
+
+/** The token a request carries (as `credentialOf` finds it) and where it came from. */
+export function credentialIn(request: {
+  headers: IncomingHttpHeaders;
+  url?: string | undefined;
+}): { token: string; kind: CredentialKind } | undefined {
+  const query = queryToken(request.url);
+  if (query !== undefined) return { token: query, kind: 'query' };
+  const cookie = cookieValue(request.headers.cookie, SESSION_COOKIE);
+  if (cookie !== undefined) return { token: cookie, kind: 'cookie' };
+  const bearer = bearerToken(request.headers.authorization);
+  return bearer === undefined ? undefined : { token: bearer, kind: 'bearer' };
 }
 
 function queryToken(url: string | undefined): string | undefined {

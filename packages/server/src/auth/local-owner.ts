@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Kysely } from 'kysely';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from './principal.js';
 import type { Database } from '../store/schema.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode } from '@jobstream/protocol';
+import { ErrorCode, Role } from '@jobstream/protocol';
 import { AppError, fieldErrors } from '../errors.js';
 
 /** Addresses are kept lowercased, so that `Ann@x.io` and `ann@x.io` are one account. */
@@ -10,13 +10,12 @@ const Email = z
 /** The upper bound keeps scrypt's input, and so a login's cost, bounded. */
 const Password = z.string().min(8, 'at least 8 characters').max(1024);
 const Name = z.string().trim().min(1, 'required').max(200);
-export const RoleSchema = z.enum(['job_seeker', 'recruiter', 'admin']);
 
 /** `POST /api/v1/auth/register`. Role admin is accepted here and refused later unless an admin asks. */
 export const RegisterBody = z.strictObject({
   email: Email,
   password: Password,
-  role: RoleSchema,
+  role: Role,
   name: Name,
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
@@ -30,7 +29,7 @@ export const PublicUser = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
-  role: RoleSchema,
+  role: Role,
   created_at: z.string(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;

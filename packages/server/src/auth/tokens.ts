@@ -8,14 +8,12 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { CloseCode, ErrorCode } from '@jobstream/protocol';
+import { CloseCode, ErrorCode, Role } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
-import type { Role } from '../store/schema.js';
 import { loadJwtSecret } from './jwt-secret.js';
 
 /** The `iss` of the tokens Jobstream signs itself. */
 export const ISSUER = 'jobstream';
-const roles: readonly string[] = ['job_seeker', 'recruiter', 'admin'] satisfies Role[];
 
 /** What a valid token says. */
 export interface VerifiedToken {
@@ -132,8 +130,8 @@ function claims(payload: JWTPayload, source: VerifiedToken['source']): VerifiedT
   const subject = payload.sub ?? payload['user_id'];
   const userId = typeof subject === 'number' ? String(subject) : subject;
   if (typeof userId !== 'string' || userId === '' || payload.exp === undefined) throw failed();
-  const role =
-    typeof payload['role'] === 'string' && roles.includes(payload['role']) ? payload['role'] : null;
+  const claimed = Role.safeParse(payload['role']);
+  const role = claimed.success ? claimed.data : null;
   if (source === 'local' && role === null) throw failed();
-  return { userId, role: role as Role | null, expiresAt: payload.exp * 1000, source };
+  return { userId, role, expiresAt: payload.exp * 1000, source };
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ScrapeReport, WorkJob } from '@jobstream/protocol';
 import type { Config } from '../config.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import { createLogger } from '../logger.js';
 import { openStore } from '../store/store.js';
 import { createWorkParts } from '../work/work-node.js';

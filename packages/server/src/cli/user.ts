@@ -1,4 +1,4 @@
-import { addUser, listUsers } from '../auth/user-command.js';
+import { addUser, listUsers } from './user-command.js';
 import type { Config } from '../config.js';
 import { openStore } from '../store/store.js';
 

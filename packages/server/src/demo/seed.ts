@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode } from '@jobstream/protocol';
-import type { Principal } from '../gateway/authorizer.js';
+import { ErrorCode, type Role } from '@jobstream/protocol';
+import type { Principal } from '../auth/principal.js';
 import type { ProfileService } from '../domain/profiles.js';
 import type { PostingService } from '../domain/postings.js';
 import type { UserService } from '../domain/users.js';
@@ -132,7 +132,7 @@ async function matchResume(deps: DemoDeps, asSeeker: Principal): Promise<void> {
 
 async function ensureUser(
   users: UserService,
-  user: { email: string; name: string; role: 'job_seeker' | 'recruiter' | 'admin' },
+  user: { email: string; name: string; role: Role },
 ): Promise<{ id: string; created_at: string }> {
   try {
     return await users.createUser({ ...user, password: PASSWORD });

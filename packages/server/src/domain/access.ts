@@ -1,9 +1,9 @@
-import { ErrorCode } from '@jobstream/protocol';
+import { ErrorCode, type Role } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 
 /** A signed-in principal: its user id is known. */
-export type SignedIn = Principal & { readonly userId: string; readonly role: string };
+export type SignedIn = Principal & { readonly userId: string; readonly role: Role };
 
 export function signedIn(actor: Principal): SignedIn {
   if (actor.userId === null || actor.role === null) {
@@ -12,7 +12,7 @@ export function signedIn(actor: Principal): SignedIn {
   return actor as SignedIn;
 }
 
-export function requireRole(actor: Principal, ...roles: string[]): SignedIn {
+export function requireRole(actor: Principal, ...roles: Role[]): SignedIn {
   const user = signedIn(actor);
   if (!roles.includes(user.role)) {
     throw new AppError(ErrorCode.forbidden, `only ${roles.join(' or ')} may do this`);

@@ -2,7 +2,7 @@ import { EventTypes, ErrorCode, topics, type FollowupData } from '@jobstream/pro
 import type { z } from 'zod';
 import type { FollowupInput } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Followup as FollowupRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isAdmin, notFound, now, signedIn } from './access.js';

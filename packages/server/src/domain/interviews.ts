@@ -2,7 +2,7 @@ import { EventTypes, ErrorCode, topics, type InterviewData } from '@jobstream/pr
 import type { z } from 'zod';
 import type { InterviewInput, InterviewPatch } from '@jobstream/protocol';
 import { AppError } from '../errors.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Interview as InterviewRow } from '../store/schema.js';
 import type { Store, Tx } from '../store/store.js';
 import { isAdmin, notFound, now, signedIn } from './access.js';

@@ -1,7 +1,7 @@
 import { EventTypes, topics, type NotificationData } from '@jobstream/protocol';
 import type { z } from 'zod';
 import type { NotificationInput } from '@jobstream/protocol';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Store } from '../store/store.js';
 import { notFound, now, requireRole } from './access.js';
 

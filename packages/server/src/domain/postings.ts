@@ -9,7 +9,7 @@ import {
 } from '@jobstream/protocol';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Posting as PostingRow } from '../store/schema.js';
 import type { Store, Tx } from '../store/store.js';
 import { dedupeKey } from '../work/scrape/dedupe.js';

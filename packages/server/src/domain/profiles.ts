@@ -1,5 +1,5 @@
 import { EventTypes, topics, type ProfileInput } from '@jobstream/protocol';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Profile as ProfileRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { now, parseJsonArray, signedIn } from './access.js';

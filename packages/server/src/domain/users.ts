@@ -4,7 +4,7 @@ import { ErrorCode } from '@jobstream/protocol';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { PublicUser, RegisterBody, LoginBody } from '../auth/schemas.js';
 import { AppError } from '../errors.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Database, User } from '../store/schema.js';
 
 /** Accounts: sign-up, login and lookup. Inputs arrive parsed (see `auth/schemas.ts`). */

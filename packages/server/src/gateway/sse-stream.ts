@@ -4,7 +4,7 @@ import { ErrorCode } from '@jobstream/protocol';
 import type { Hub } from '../hub/hub.js';
 import type { FrameEncoder, HubEvent } from '../hub/hub-event.js';
 import { AppError } from '../errors.js';
-import type { Authorizer, Principal } from './authorizer.js';
+import type { Authorizer, Principal } from '../auth/principal.js';
 import { Connection } from './connection.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import type { ConnectionRegistry } from './registry.js';

@@ -5,7 +5,7 @@ import { CloseCode, ErrorCode } from '@jobstream/protocol';
 import type { Hub } from '../hub/hub.js';
 import { AppError, toAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { Authorizer, Principal } from './authorizer.js';
+import type { Authorizer, Principal } from '../auth/principal.js';
 import type { Connection, GoingAway } from './connection.js';
 import type { FlushScheduler } from './flush-scheduler.js';
 import type { ConnectionRegistry } from './registry.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ErrorCode } from '@jobstream/protocol';
+import { ErrorCode, type Role } from '@jobstream/protocol';
 import type { JobstreamAuthorizer } from '../auth/authorizer.js';
 import { AppError } from '../errors.js';
-import { anonymous, type Principal } from '../gateway/authorizer.js';
+import { anonymous, type Principal } from '../auth/principal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -87,7 +87,7 @@ export function requireUser(request: FastifyRequest): Principal & { userId: stri
 }
 
 /** The signed-in user, when their role is one of `roles`; 401 when anonymous, else 403. */
-export function requireRole(request: FastifyRequest, ...roles: string[]): Principal & { userId: string } {
+export function requireRole(request: FastifyRequest, ...roles: Role[]): Principal & { userId: string } {
   const principal = requireUser(request);
   if (principal.role === null || !roles.includes(principal.role)) {
     throw new AppError(ErrorCode.forbidden, 'your role may not do this');

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ErrorCode, PublishRequest, Topic, TypeFilter } from '@jobstream/protocol';
 import type { Hub } from '../hub/hub.js';
 import { AppError, fieldErrors } from '../errors.js';
-import type { Authorizer } from '../gateway/authorizer.js';
+import type { Authorizer } from '../auth/principal.js';
 import type { FlushScheduler } from '../gateway/flush-scheduler.js';
 import { longPoll } from '../gateway/long-poll.js';
 import type { ConnectionRegistry } from '../gateway/registry.js';

@@ -24,6 +24,5 @@ export type {
   PostingUpdate,
   Profile,
   RemotePreference,
-  Role,
   User,
 } from './schema.js';

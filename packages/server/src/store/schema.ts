@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { SourceKind } from '@jobstream/protocol';
+import type { Role, SourceKind } from '@jobstream/protocol';
 
 /**
  * The tables, as Kysely sees them. Portable between SQLite and PostgreSQL: timestamps are ISO 8601
@@ -26,8 +26,6 @@ export interface Database {
   ats_entities: AtsEntitiesTable;
   recommendations: RecommendationsTable;
 }
-
-export type Role = 'job_seeker' | 'recruiter' | 'admin';
 
 export interface UsersTable {
   id: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MatchingJobInput } from '@jobstream/protocol';
 import { notFound, now } from '../domain/access.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Store } from '../store/store.js';
 import {
   eventFactory,

@@ -2,7 +2,7 @@ import { topics, type Recommendation, type RecommendationsData } from '@jobstrea
 import { signedIn } from '../domain/access.js';
 import { toPosting } from '../domain/postings.js';
 import { toProfile } from '../domain/profiles.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Store } from '../store/store.js';
 import { analyze, fits } from './analysis/score.js';
 import type { Pipeline } from './work-job.js';

@@ -1,7 +1,7 @@
 import type { QueueStats, WorkJob, WorkQuery } from '@jobstream/protocol';
 import { sql, type Kysely } from 'kysely';
 import type { z } from 'zod';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { Database } from '../store/schema.js';
 import type { StoreDialect } from '../store/store.js';
 import { toWorkJob } from './work-job.js';

@@ -1,7 +1,7 @@
 import type { QueueStats, WorkJob, WorkQuery } from '@jobstream/protocol';
 import type { z } from 'zod';
 import { notFound, now } from '../domain/access.js';
-import type { Principal } from '../gateway/authorizer.js';
+import type { Principal } from '../auth/principal.js';
 import type { WorkKind } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { toWorkJob } from './work-job.js';

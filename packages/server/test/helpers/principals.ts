@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { createUserService } from '../../src/domain/users.js';
-import type { Role } from '../../src/store/schema.js';
+import type { Role } from '@jobstream/protocol';
 import type { TestServer } from './server.js';
 
 /** The `JWT_SECRET` of servers whose tests mint their own tokens. */

@@ -3,7 +3,7 @@ import { ClientMessage, ErrorCode, Topic, type SubscribeMessage } from '@jobstre
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
-import type { Authorizer, Principal } from '../authorizer.js';
+import type { Authorizer, Principal } from '../../auth/principal.js';
 import { parseClientJson, TOO_DEEP } from '../client-json.js';
 import type { Connection } from '../connection.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';

@@ -91,7 +91,8 @@ class NotificationsSession implements DialectSession {
   constructor(ctx: DialectContext, allowedOrigins: AllowedOrigins) {
     this.#ctx = ctx;
     const { connection, principal } = ctx;
-    if (!originAllowed(ctx.request, ctx.url, allowedOrigins)) {
+    const credential = ctx.authorizer.credentialKind(ctx.request);
+    if (!originAllowed(ctx.request, credential, allowedOrigins)) {
       this.#refuse(CloseCode.policy, 'origin not allowed');
       return;
     }

@@ -3,7 +3,7 @@ import { LOCAL_OWNER_ID } from '../../auth/local-owner.js';
 import { requireRole } from '../../domain/access.js';
 import type { PostingService } from '../../domain/postings.js';
 import { toProfile } from '../../domain/profiles.js';
-import type { Principal } from '../../gateway/authorizer.js';
+import type { Principal } from '../../auth/principal.js';
 import type { Store } from '../../store/store.js';
 import type { Pipeline } from '../work-job.js';
 import type { WorkService } from '../work-service.js';

@@ -1,7 +1,7 @@
 import { topics, type ScrapeReport, type ScrapeRequest } from '@jobstream/protocol';
 import { sql } from 'kysely';
 import type { PostingService } from '../../domain/postings.js';
-import type { Principal } from '../../gateway/authorizer.js';
+import type { Principal } from '../../auth/principal.js';
 import { now, requireRole } from '../../domain/access.js';
 import type { ScrapeSourceRow } from '../../store/schema.js';
 import type { Store, Tx } from '../../store/store.js';

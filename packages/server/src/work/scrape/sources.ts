@@ -1,6 +1,6 @@
 import { ErrorCode, type Source, type SourceInput, type SourcePatch } from '@jobstream/protocol';
 import { AppError } from '../../errors.js';
-import type { Principal } from '../../gateway/authorizer.js';
+import type { Principal } from '../../auth/principal.js';
 import { notFound, now, requireRole } from '../../domain/access.js';
 import type { ScrapeSourceRow } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';

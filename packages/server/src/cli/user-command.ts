@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { createUserService } from '../domain/users.js';
 import type { Database } from '../store/schema.js';
-import { parseInput, RegisterBody, type PublicUser } from './schemas.js';
+import { parseInput, RegisterBody, type PublicUser } from '../auth/schemas.js';
 
 interface UserValues {
   readonly email?: string | undefined;
