@@ -8,6 +8,12 @@ import { redisUrlFromParts } from './redis-parts.js';
  * its meaning. README's configuration table lists the same rows.
  */
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
+/** A base64url key of `bytes` bytes (VAPID keys, as web-push and browsers write them). */
+const base64urlKey = (bytes: number, what: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, `must be base64url (${what})`)
+    .refine((v) => Buffer.from(v, 'base64url').length === bytes, `must be ${bytes} bytes (${what})`);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -205,6 +211,29 @@ export const settings = {
     default: 'false',
     help: 'scrape sources on private addresses: false, true, or hostnames/addresses/CIDRs',
   },
+  pushAllowPrivate: {
+    env: 'PUSH_ALLOW_PRIVATE',
+    schema: privateAllowSchema,
+    default: 'false',
+    help: 'Web Push endpoints on private addresses (and plain http): false, true, or hostnames/addresses/CIDRs',
+  },
+  vapidPublicKey: {
+    env: 'VAPID_PUBLIC_KEY',
+    schema: base64urlKey(65, 'an uncompressed P-256 public key').optional(),
+    help: 'Web Push VAPID public key, base64url (with VAPID_PRIVATE_KEY; unset: generated and kept)',
+  },
+  vapidPrivateKey: {
+    env: 'VAPID_PRIVATE_KEY',
+    schema: base64urlKey(32, 'a P-256 private key').optional(),
+    help: 'its private key, base64url',
+    secret: true,
+  },
+  vapidSubject: {
+    env: 'VAPID_SUBJECT',
+    schema: z.string().regex(/^(mailto:.+|https:\/\/.+)$/, 'must be a mailto: or https: URL'),
+    default: 'mailto:webpush@jobstream.invalid',
+    help: 'the contact push services see in the VAPID token (mailto: or https:)',
+  },
   llmBaseUrl: {
     env: 'LLM_BASE_URL',
     schema: z.url().optional(),
@@ -275,6 +304,9 @@ export function loadConfig(
     throw new ConfigError(
       'LOCAL_OWNER (--local-owner) is on, but AUTH_REQUIRED demands credentials: choose one',
     );
+  }
+  if ((config.vapidPublicKey === undefined) !== (config.vapidPrivateKey === undefined)) {
+    throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together: set both or neither');
   }
   return { ...config, redisUrl: config.redisUrl ?? redisUrlFromParts(config) };
 }

@@ -46,6 +46,14 @@ export interface SubscribeResult {
   readonly start: () => void;
 }
 
+/** A topic with subscribers on this node (the admin view). */
+export interface TopicSnapshot {
+  readonly topic: string;
+  readonly subscribers: number;
+  /** The latest seq this node has seen on it (read when it was first subscribed, then live). */
+  readonly lastSeq: number;
+}
+
 export interface HubStats {
   readonly localTopics: number;
   readonly subscriptions: number;
@@ -64,6 +72,8 @@ export class Hub {
   readonly #topics = new Map<string, Set<Subscription>>();
   /** Resolves once the broker delivers the topic's live events here; shared by concurrent subscribers. */
   readonly #watching = new Map<string, Promise<void>>();
+  /** The latest seq seen per locally subscribed topic; dropped with the topic's last subscriber. */
+  readonly #lastSeq = new Map<string, number>();
   #subscriptions = 0;
   #published = 0;
   #delivered = 0;
@@ -74,6 +84,7 @@ export class Hub {
     this.#pageEvents = options.pageEvents ?? 100;
     broker.setListener((event) => this.#dispatch(event));
     broker.setResetListener?.((topic) => {
+      this.#lastSeq.delete(topic);
       for (const sub of [...(this.#topics.get(topic) ?? [])]) sub.reset();
     });
   }
@@ -82,6 +93,11 @@ export class Hub {
     const outcome = await this.#broker.publish(input);
     if (!outcome.duplicate) this.#published++;
     return outcome;
+  }
+
+  /** How many subscriptions `topic` has on this node: 0 when nobody here reads it. */
+  localSubscribers(topic: string): number {
+    return this.#topics.get(topic)?.size ?? 0;
   }
 
   /**
@@ -112,6 +128,8 @@ export class Hub {
       const { since, epoch: clientEpoch } = options;
       const pageEvents = this.#pageEvents;
       const read = await this.#broker.history(topic, since, pageEvents);
+      if (this.#topics.has(topic) && read.seq > (this.#lastSeq.get(topic) ?? 0))
+        this.#lastSeq.set(topic, read.seq);
       const epochOk = clientEpoch === undefined || clientEpoch === read.epoch;
       const recovered = since !== undefined && epochOk && read.events !== null;
       const replay = recovered ? (read.events ?? []) : [];
@@ -146,6 +164,7 @@ export class Hub {
     if (subs.size === 0) {
       this.#topics.delete(subscription.topic);
       this.#watching.delete(subscription.topic);
+      this.#lastSeq.delete(subscription.topic);
       this.#broker.unwatch(subscription.topic);
     }
   }
@@ -159,9 +178,20 @@ export class Hub {
     };
   }
 
+  /** The `limit` topics with the most subscribers on this node, most first, and how many there are. */
+  topics(limit: number): { total: number; top: TopicSnapshot[] } {
+    const top: TopicSnapshot[] = [];
+    for (const [topic, subs] of this.#topics) {
+      top.push({ topic, subscribers: subs.size, lastSeq: this.#lastSeq.get(topic) ?? 0 });
+    }
+    top.sort((a, b) => b.subscribers - a.subscribers || (a.topic < b.topic ? -1 : 1));
+    return { total: this.#topics.size, top: top.slice(0, Math.max(0, limit)) };
+  }
+
   #dispatch(event: CanonicalEvent): void {
     const subs = this.#topics.get(event.topic);
     if (!subs) return;
+    this.#lastSeq.set(event.topic, event.seq);
     const hubEvent = new HubEvent(event, subs.size);
     this.#delivered += subs.size;
     for (const sub of subs) sub.offer(hubEvent);

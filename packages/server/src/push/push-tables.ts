@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 /** One browser's push subscription (migration 0012). */
-export interface PushSubscriptionsTable {
+// Type aliases, not interfaces: `withTables` wants index-signature-compatible records.
+export type PushSubscriptionsTable = {
   /** The push service's URL for this browser: its identity. */
   endpoint: string;
   user_id: string;
@@ -11,20 +12,20 @@ export interface PushSubscriptionsTable {
   /** The browser's authentication secret (base64url). */
   auth: string;
   created_at: string;
-}
+};
 
 /** The VAPID key pair shared through the database (one row, id 1). */
-export interface PushKeysTable {
+export type PushKeysTable = {
   id: number;
   public_key: string;
   private_key: string;
   created_at: string;
-}
+};
 
-export interface PushTables {
+export type PushTables = {
   push_subscriptions: PushSubscriptionsTable;
   push_keys: PushKeysTable;
-}
+};
 
 /** The store's database with the push tables in view. */
 export type PushDb = Kysely<Database & PushTables>;

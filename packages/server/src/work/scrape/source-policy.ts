@@ -11,6 +11,8 @@ export interface SourcePolicyOptions {
   readonly allowPrivate?: boolean | readonly string[];
   /** How host names are resolved when a source is fetched. @default dns.lookup */
   readonly resolve?: Resolver;
+  /** The sentence a refusal ends with, naming the setting that would allow it. @default about SOURCE_ALLOW_PRIVATE */
+  readonly hint?: string;
 }
 
 /** A fetch stopped because its host resolved to an address that sources may not reach. */
@@ -33,6 +35,7 @@ export class SourcePolicy {
   readonly #ranges: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][];
   readonly #prefixes: string[] = [];
   readonly #resolve: Resolver;
+  readonly #hint: string;
 
   constructor(options: SourcePolicyOptions = {}) {
     const allow = options.allowPrivate ?? false;
@@ -43,6 +46,7 @@ export class SourcePolicy {
       .filter((v) => !isHostname(v))
       .map((v) => (v.includes('/') ? ipaddr.parseCIDR(v) : rangeOf(ipaddr.parse(v))));
     this.#resolve = options.resolve ?? systemResolver;
+    this.#hint = options.hint ?? HINT;
   }
 
   /** Lets URLs that start with `prefix` through, whatever their address (the demo's own boards). */
@@ -69,7 +73,7 @@ export class SourcePolicy {
     if (isPlainAddress(host)) return this.#addressRefusal(host, parsed.hostname);
     const name = host.replace(/\.$/, '');
     if (name === 'localhost' || name.endsWith('.localhost')) {
-      return `${parsed.hostname} is this machine; ${HINT}`;
+      return `${parsed.hostname} is this machine; ${this.#hint}`;
     }
     return undefined;
   }
@@ -109,7 +113,7 @@ export class SourcePolicy {
     if (range === 'unicast') return undefined;
     if (this.#ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits))) return undefined;
     const where = host === address || host === `[${address}]` ? host : `${host} (${address})`;
-    return `${where} is not a public address (${RANGE_NAMES[range] ?? range}); ${HINT}`;
+    return `${where} is not a public address (${RANGE_NAMES[range] ?? range}); ${this.#hint}`;
   }
 }
 
