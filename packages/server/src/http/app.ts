@@ -21,6 +21,7 @@ import type { Store } from '../store/store.js';
 import { version } from '../version.js';
 import type { WorkerHealth } from '../work/runner.js';
 import type { WorkParts } from '../work/work-node.js';
+import { registerAdminRoutes } from './admin-routes.js';
 import { registerAnalysisRoutes } from './analysis-routes.js';
 import { registerAsyncApi } from './asyncapi/asyncapi-route.js';
 import { registerAuth } from './auth-plugin.js';
@@ -127,6 +128,7 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
     version,
     workers: deps.workers,
   });
+  registerAdminRoutes(app, { config, hub, registry: deps.realtime.registry, workers: deps.workers });
   registerReadiness(app, {
     phase: deps.phase,
     checks: {

@@ -13,6 +13,7 @@ import {
   WorkJobResource,
 } from '@jobstream/protocol';
 import { LoginBody, LoginResponse, RegisterBody, UserResponse } from '../../auth/schemas.js';
+import { AdminRealtimeResource } from '../admin-routes.js';
 import { PollQuery, SseQuery } from '../realtime-routes.js';
 import { WebhookAnswer } from '../webhook-routes.js';
 
@@ -77,6 +78,12 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     contentType: 'text/plain; version=0.0.4',
   },
   'GET /api/v1/stats': { summary: 'Connections, topics and events of this node' },
+  'GET /api/v1/admin/realtime': {
+    summary: 'Admins: connections by endpoint and by node, the most subscribed topics, the workers',
+    description:
+      'Every node of a cluster (sharing Redis) writes its snapshot every 5 s; the answer lists each live node, the 200 topics with the most subscribers (with their last seq) and the work queue’s workers. Anyone but an admin gets 403.',
+    ok: [200, AdminRealtimeResource],
+  },
   'GET /api/v1/info': { summary: 'Server version and whether the demo runs', access: 'open' },
   'GET /asyncapi.json': { summary: 'The WebSocket APIs, in AsyncAPI 3.0', access: 'open' },
   'POST /api/v1/publish': {
