@@ -11,7 +11,8 @@ import { createUserService } from '../src/domain/users.js';
 import { registerAuth, requireRole } from '../src/http/auth-plugin.js';
 import { registerAuthRoutes } from '../src/http/auth-routes.js';
 import { installErrorHandler } from '../src/http/error-handler.js';
-import { openStore, type Store } from '../src/store/store.js';
+import { openStore } from '../src/store/open-store.js';
+import type { Store } from '../src/store/store.js';
 
 interface Harness {
   readonly url: string;

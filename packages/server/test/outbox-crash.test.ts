@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openStore } from '../src/store/store.js';
+import { openStore } from '../src/store/open-store.js';
 import { api, watcher } from './helpers/api.js';
 import { spawnServer, testDatabaseUrl } from './helpers/server.js';
 import { sleep } from './helpers/ws-client.js';

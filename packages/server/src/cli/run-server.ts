@@ -1,7 +1,7 @@
 import { ConfigError, describeConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createJobstream } from '../server.js';
-import { openStore } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
 import { version } from '../version.js';
 import { bullWorker, createWorkParts } from '../work/work-node.js';
 import { untilSignalled } from './signals.js';

@@ -3,7 +3,7 @@ import type { ScrapeReport, WorkJob } from '@jobstream/protocol';
 import type { Config } from '../config.js';
 import type { Principal } from '../auth/principal.js';
 import { createLogger } from '../logger.js';
-import { openStore } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
 import { createWorkParts } from '../work/work-node.js';
 
 /** The CLI acts as the operator who runs it. */

@@ -1,6 +1,6 @@
 import { addUser, listUsers } from './user-command.js';
 import type { Config } from '../config.js';
-import { openStore } from '../store/store.js';
+import { openStore } from '../store/open-store.js';
 
 /** `jobstream user add`: creates a user (the first admin, say) in DATABASE_URL's store. */
 export async function userAdd(

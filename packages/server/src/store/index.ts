@@ -1,4 +1,4 @@
-export { openStore } from './store.js';
+export { openStore } from './open-store.js';
 export type { EventDraft, OutboxLockOutcome, Store, StoreDialect, Tx } from './store.js';
 export { OutboxRelay } from './outbox-relay.js';
 export type { OutboxRelayOptions, RelayPublish } from './outbox-relay.js';
