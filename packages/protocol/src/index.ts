@@ -82,19 +82,77 @@ export {
   SourceList,
 } from './resources.js';
 export { EventType as EventTypes, topics } from './events.js';
+export type { EventTypeName } from './events.js';
+export {
+  QUEUE_STATS_EVENT,
+  WorkEvent,
+  catalogueTypes,
+  eventSchemas,
+  isCatalogued,
+  isRecord,
+  recordOf,
+  renderCatalogued,
+} from './catalogue.js';
 export type {
-  EventTypeName,
-  PostingCreatedData,
-  PostingUpdatedData,
+  AnalysisCompletedData,
+  AnalysisStartedData,
   ApplicationCreatedData,
   ApplicationStatusChangedData,
-  InterviewData,
+  CatalogueRenderers,
+  CatalogueType,
+  EventDataMap,
+  EventDataOf,
+  EventDraft,
   FollowupData,
   FollowupDueData,
+  FollowupSentData,
+  InterviewData,
   InterviewReminderData,
-  RecommendationsData,
+  InterviewUpdatedData,
+  MatchingEventData,
   NotificationData,
-} from './events.js';
+  PostingCreatedData,
+  PostingUpdatedData,
+  ProfileUpdatedData,
+  Published,
+  RecommendationsData,
+  ScrapeCompletedData,
+  ScrapeHead,
+  ScrapeStartedData,
+  SkillGap,
+  SkillGapData,
+  SystemMaintenanceData,
+  WorkEventType,
+} from './catalogue.js';
+export {
+  CriterionEvaluationSchema,
+  CriterionSchema,
+  MatchingCriteriaEventSchema,
+  MatchingEventSchema,
+  MatchingEventType,
+  MatchingMatchPersistedEventSchema,
+  MatchingSourceSnippetsEventSchema,
+  MatchingStatusEventSchema,
+  MatchingTargetCandidateEventSchema,
+  MatchingTargetEvaluationEventSchema,
+  MatchingTargetSearchEventSchema,
+} from './matching.js';
+export type {
+  Criterion,
+  CriterionEvaluation,
+  CriterionHits,
+  MatchingCriteriaEvent,
+  MatchingEvent,
+  MatchingEventTypeValue,
+  MatchingMatchPersistedEvent,
+  MatchingSourceSnippetsEvent,
+  MatchingStatus,
+  MatchingStatusEvent,
+  MatchingTargetCandidateEvent,
+  MatchingTargetEvaluationEvent,
+  MatchingTargetSearchEvent,
+  Rating,
+} from './matching.js';
 export { describeTimeUntil } from './format.js';
 export { jobFeedData, jobQueueJob, jobQueueStats, isoUtcOffset } from './documented.js';
 export type { JobFeedType, JobQueueType, JobQueueStats } from './documented.js';

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { openStore, parseDatabaseUrl } from '../src/store/index.js';
+import { draft } from './helpers/drafts.js';
 
 test('DATABASE_URL forms are read, and a bad one is named without its secrets', () => {
   assert.deepEqual(parseDatabaseUrl('sqlite:./data/jobstream.db', '/srv/app'), {
@@ -53,7 +54,7 @@ test('a SQLite store creates its folder and file, in WAL mode with foreign keys 
 test('an in-memory SQLite store works and removes its data folder on close', async () => {
   const store = await openStore('sqlite::memory:');
   assert.ok(existsSync(store.dataDir));
-  await store.transaction((tx) => tx.emit({ topic: 'system', type: 'system.notification', data: {} }));
+  await store.transaction((tx) => tx.emit(draft('system', 'system.notification', {})));
   const rows = await store.db.selectFrom('outbox').select('id').execute();
   assert.deepEqual(rows, [{ id: 1 }]);
   await store.close();

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { OutboxRelay, type RelayPublish, type Store } from '../src/store/index.js';
 import { storeBackends, waitFor } from './helpers/store-backends.js';
 import { postingRow } from './helpers/store-rows.js';
+import { draft } from './helpers/drafts.js';
 
 interface Published {
   readonly topic: string;
@@ -25,7 +26,7 @@ async function createPostings(store: Store, names: readonly string[]): Promise<v
         .insertInto('postings')
         .values(postingRow({ company: name }))
         .execute();
-      await tx.emit({ topic: 'postings', type: 'posting.created', data: { company: name } });
+      await tx.emit(draft('postings', 'posting.created', { company: name }));
     });
   }
 }

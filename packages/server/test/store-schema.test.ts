@@ -4,6 +4,7 @@ import { createMigrations } from '../src/store/migrations/index.js';
 import { sql } from 'kysely';
 import { storeBackends } from './helpers/store-backends.js';
 import { postingRow, ROW_TIME, userRow } from './helpers/store-rows.js';
+import { draft } from './helpers/drafts.js';
 
 for (const backend of await storeBackends()) {
   describe(`store schema on ${backend.name}`, { skip: backend.skip }, () => {
@@ -93,7 +94,7 @@ for (const backend of await storeBackends()) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await store.transaction((tx) => tx.emit({ topic: 'postings', type: 'posting.created', data: {} }));
+      await store.transaction((tx) => tx.emit(draft('postings', 'posting.created', {})));
       await db
         .insertInto('idempotency_keys')
         .values({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { storeBackends } from './helpers/store-backends.js';
 import { postingRow } from './helpers/store-rows.js';
+import { draft } from './helpers/drafts.js';
 
 for (const backend of await storeBackends()) {
   describe(`store transactions on ${backend.name}`, { skip: backend.skip }, () => {
@@ -15,8 +16,8 @@ for (const backend of await storeBackends()) {
           .values(postingRow())
           .returning('id')
           .executeTakeFirstOrThrow();
-        await tx.emit({ topic: 'postings', type: 'posting.created', data: { id } });
-        await tx.emit({ topic: 'role:job_seeker', type: 'notification', data: { job_id: id } });
+        await tx.emit(draft('postings', 'posting.created', { id }));
+        await tx.emit(draft('role:job_seeker', 'notification', { job_id: id }));
         return id;
       });
       assert.equal(commits, 1);
@@ -42,7 +43,7 @@ for (const backend of await storeBackends()) {
       await assert.rejects(
         store.transaction(async (tx) => {
           await tx.db.insertInto('postings').values(postingRow()).execute();
-          await tx.emit({ topic: 'postings', type: 'posting.created', data: {} });
+          await tx.emit(draft('postings', 'posting.created', {}));
           throw new Error('boom');
         }),
         /boom/,
@@ -60,7 +61,7 @@ for (const backend of await storeBackends()) {
       let leaked: { emit: (e: { topic: string; type: string; data: unknown }) => Promise<void> } | undefined;
       await store.transaction(async (tx) => {
         leaked = tx;
-        await tx.emit({ topic: 'system', type: 'system.notification', data: null });
+        await tx.emit(draft('system', 'system.notification', null));
       });
       await assert.rejects(leaked!.emit({ topic: 'system', type: 'late', data: null }), /ended/);
       assert.equal(heard, 0);
@@ -78,7 +79,7 @@ for (const backend of await storeBackends()) {
               .values(postingRow())
               .returning('id')
               .executeTakeFirstOrThrow();
-            await tx.emit({ topic: 'postings', type: 'posting.created', data: { id } });
+            await tx.emit(draft('postings', 'posting.created', { id }));
           }),
         ),
       );

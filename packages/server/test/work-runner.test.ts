@@ -7,11 +7,12 @@ import { watcher } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 import { storeBackends, waitFor } from './helpers/store-backends.js';
 import type { Message, TestClient } from './helpers/ws-client.js';
+import { anyType } from './helpers/drafts.js';
 
 /** Reports three phases and completes with what it was given. */
 const phased: Pipeline = async (job, ctx) => {
   await ctx.progress('fetching', 25);
-  await ctx.emit(`work:${job.id}`, 'scrape.started', { source: 'test' });
+  await ctx.emit(`work:${job.id}`, anyType('scrape.started'), { source: 'test' });
   await ctx.progress('parsing', 50);
   await ctx.progress('saving', 90);
   return { echoed: job.payload };

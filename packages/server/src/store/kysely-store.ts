@@ -15,7 +15,7 @@ class OutboxTx implements Tx {
     this.db = db;
   }
 
-  emit(event: EventDraft): Promise<void> {
+  emit<T extends string>(event: EventDraft<T>): Promise<void> {
     if (this.#ended) return Promise.reject(new Error('emit() after its transaction ended'));
     if (!event.topic || !event.type) return Promise.reject(new Error('an event needs a topic and a type'));
     // Serialised now, so that data which is no JSON fails at the emit() that passed it.

@@ -1,20 +1,20 @@
+import type { EventDraft } from '@jobstream/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.js';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
-/** A canonical event before the hub has given it a seq. */
-export interface EventDraft {
-  readonly topic: string;
-  readonly type: string;
-  readonly data: unknown;
-}
+/** A canonical event before the hub has given it a seq (a catalogued type comes with its data). */
+export type { EventDraft } from '@jobstream/protocol';
 
 /** One open transaction, as `Store.transaction` hands it to its callback. */
 export interface Tx {
   readonly db: Transaction<Database>;
-  /** Records a canonical event in the outbox, committed with this transaction. */
-  emit(event: EventDraft): Promise<void>;
+  /**
+   * Records a canonical event in the outbox, committed with this transaction. A catalogued type
+   * takes only its own data (another type's fails to compile).
+   */
+  emit<T extends string>(event: EventDraft<T>): Promise<void>;
 }
 
 /** What `Store.withOutboxLock` did. */

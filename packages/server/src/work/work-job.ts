@@ -1,19 +1,8 @@
-import type { WorkJob } from '@jobstream/protocol';
+import type { EventDataOf, WorkJob } from '@jobstream/protocol';
 import type { WorkJobRow, WorkKind } from '../store/schema.js';
 
-/** The canonical `work.*` event types; each goes to `queue`, `work:{id}` and its owner's `user:{id}`. */
-export const WorkEvent = {
-  created: 'work.created',
-  started: 'work.started',
-  progress: 'work.progress',
-  completed: 'work.completed',
-  failed: 'work.failed',
-  cancelled: 'work.cancelled',
-} as const;
-export type WorkEventType = (typeof WorkEvent)[keyof typeof WorkEvent];
-
-/** The canonical type of the derived queue statistics, published on `queue` (not committed). */
-export const QUEUE_STATS_EVENT = 'queue.stats';
+export { QUEUE_STATS_EVENT, WorkEvent } from '@jobstream/protocol';
+export type { WorkEventType } from '@jobstream/protocol';
 
 /** Longest error_message kept (matching-job-stream's models allow 1000 characters). */
 export const MAX_ERROR_MESSAGE = 1000;
@@ -24,8 +13,11 @@ export interface PipelineContext {
   progress(phase: string, percent: number): Promise<void>;
   /** Aborted when the job is cancelled or the server stops. */
   readonly signal: AbortSignal;
-  /** Commits one canonical event of the pipeline's own (a matching stage, say) through the outbox. */
-  emit(topic: string, type: string, data: unknown): Promise<void>;
+  /**
+   * Commits one canonical event of the pipeline's own (a matching stage, say) through the outbox; a
+   * catalogued type takes only its own data.
+   */
+  emit<T extends string>(topic: string, type: T, data: EventDataOf<T>): Promise<void>;
 }
 
 /** The code that does one kind of work; what it resolves with becomes the job's `result`. */

@@ -5,6 +5,7 @@
  */
 import { OutboxRelay, openStore } from '../../src/store/index.js';
 import { postingRow } from './store-rows.js';
+import { draft } from './drafts.js';
 
 const url = process.argv[2];
 if (url === undefined) throw new Error('usage: store-crash-writer.ts <DATABASE_URL>');
@@ -32,7 +33,7 @@ while (Date.now() < deadline) {
       .values(postingRow({ company: 'crash' }))
       .returning('id')
       .executeTakeFirstOrThrow();
-    await tx.emit({ topic: 'postings', type: 'posting.created', data: { id } });
+    await tx.emit(draft('postings', 'posting.created', { id }));
     return id;
   });
   process.stdout.write(`commit ${id}\n`);
