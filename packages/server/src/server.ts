@@ -1,44 +1,36 @@
 import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
 import { createAuthorizer } from './auth/authorizer.js';
 import { createLocalOwner } from './auth/local-owner.js';
 import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
+import { seedDemo } from './demo/seed.js';
 import { ProfileService } from './domain/profiles.js';
 import { createUserService } from './domain/users.js';
-import { channelsDialect } from './gateway/dialects/channels.js';
-import { jobQueueDialect } from './gateway/dialects/job-queue.js';
-import { jobFeedDialect } from './gateway/dialects/job-feed.js';
-import { createMatchingDialect } from './gateway/dialects/matching.js';
-import { nativeDialect } from './gateway/dialects/native.js';
-import { createNotificationsDialect } from './gateway/dialects/notifications.js';
-import { FlushScheduler } from './gateway/flush-scheduler.js';
-import { ConnectionRegistry } from './gateway/registry.js';
-import { attachWsGateway } from './gateway/ws-gateway.js';
+import { createGateway } from './gateway/gateway.js';
+import type { ConnectionRegistry } from './gateway/registry.js';
 import type { Broker } from './hub/broker.js';
 import { createBroker } from './hub/create-broker.js';
 import type { Hub } from './hub/hub.js';
 import { createHttpApp } from './http/app.js';
-import type { Phase } from './http/readiness.js';
+import { createLifecycle, NodePhase } from './lifecycle.js';
+import type { Logger } from './logger.js';
 import { MeteredBroker } from './metrics/metered-broker.js';
 import { MeteredHub } from './metrics/metered-hub.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
+import { observeWorkTimes, queueFollowUpWork, relayTo } from './relay-reactions.js';
 import { pendingOutboxRows } from './store/outbox.js';
-import type { Logger } from './logger.js';
 import { OutboxRelay } from './store/outbox-relay.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
 import { QueueStatsPublisher } from './work/queue-stats.js';
-import type { WorkRunner } from './work/runner.js';
-import type { Pipelines } from './work/work-job.js';
-import type { WorkService } from './work/work-service.js';
-import { workReactions } from './work/reactions.js';
 import { Reminders } from './work/reminders.js';
+import type { WorkRunner } from './work/runner.js';
 import { Scheduler } from './work/scheduler.js';
+import type { Pipelines } from './work/work-job.js';
 import { createWorkParts, workExecution } from './work/work-node.js';
-import { seedDemo } from './demo/seed.js';
+import type { WorkService } from './work/work-service.js';
 
 export interface Jobstream {
   readonly app: FastifyInstance;
@@ -91,8 +83,6 @@ export async function createJobstream(
   );
   // A subscriber may fall behind by as many live events as history holds while it catches up.
   const hub: Hub = new MeteredHub(broker, { holdLimit: Math.max(100, config.historySize) }, metrics.replayed);
-  const scheduler = new FlushScheduler();
-  const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const tokens = await createTokenService({
     jwtSecret: config.jwtSecret,
     jwtJwksUrl: config.jwtJwksUrl,
@@ -105,10 +95,6 @@ export async function createJobstream(
       : config.localOwner;
   const localOwner = createLocalOwner(store.db, ownerMode);
   await localOwner.ensure();
-  // The owner's connections end with the owner's time (each asked once, rather than one listener each).
-  localOwner.onEnd(() => {
-    for (const connection of [...registry.all()]) connection.endIfRevoked();
-  });
   const users = createUserService(store.db, () => localOwner.accountCreated());
   const profiles = new ProfileService(store);
   const parts = createWorkParts(store, config, logger, {
@@ -129,18 +115,14 @@ export async function createJobstream(
     { tickMs: config.schedulerTickMs, logger },
   );
   const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
-  const react = workReactions({ analyses, recommendations, queueStats, logger });
-  // Committed events reach the hub through the relay, which also queues the work they call for.
+  // Data flows one way: store → relay → hub (→ broker), and relay → the work each event calls for.
   const relay = new OutboxRelay(
     store,
-    async (event) => {
-      const outcome = await hub.publish(event);
-      if (!outcome.duplicate) {
-        react(event);
-        metrics.relayed(event);
-      }
-      return outcome;
-    },
+    relayTo(
+      hub,
+      [queueFollowUpWork({ analyses, recommendations, queueStats, logger }), observeWorkTimes(metrics)],
+      logger,
+    ),
     { logger },
   );
   const authorizer = createAuthorizer({
@@ -150,24 +132,20 @@ export async function createJobstream(
     findUser: (id) => users.getUser(id),
     workOwner: (id) => work.ownerOf(id),
   });
-  const shutdown = new AbortController();
-  // The WebSocket endpoints (see gateway/dialects/).
-  const dialects = [
-    nativeDialect,
-    jobFeedDialect,
-    channelsDialect,
-    jobQueueDialect,
-    // A run is replayed from the events it kept: whatever its size, and across restarts.
-    createMatchingDialect({
-      runEvents: { after: (id, after, limit) => matching.eventsAfter(id, after, limit) },
-    }),
-    // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
-    createNotificationsDialect({
-      allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-    }),
-  ];
+  const gateway = createGateway({
+    config,
+    logger,
+    hub,
+    authorizer,
+    runEvents: { after: (id, after, limit) => matching.eventsAfter(id, after, limit) },
+  });
+  const { registry } = gateway;
+  // The owner's connections end with the owner's time (each asked once, rather than one listener each).
+  localOwner.onEnd(() => {
+    for (const connection of [...registry.all()]) connection.endIfRevoked();
+  });
 
-  let phase: Phase = 'starting';
+  const phase = new NodePhase();
   const { app, demoBoards } = await createHttpApp({
     config,
     logger,
@@ -181,37 +159,52 @@ export async function createJobstream(
     profiles,
     work: parts,
     workers: () => execution.health(),
-    realtime: { hub, authorizer, registry, scheduler, shutdown: shutdown.signal },
-    isWebSocketPath: (pathname) => dialects.some((dialect) => dialect.match(pathname) !== null),
-    phase: () => phase,
+    realtime: gateway.realtime,
+    isWebSocketPath: (pathname) => gateway.isWebSocketPath(pathname),
+    phase: () => phase.current,
     demo: options.demo === true,
   });
+  gateway.attach(app.server);
   metrics.readFrom({
     registry,
     hub,
     broker,
-    endpoints: [...dialects.map((dialect) => dialect.name), 'sse'],
+    endpoints: gateway.endpoints,
     oldestUnpublished: async () => (await pendingOutboxRows(store.db, 1))[0]?.created_at ?? null,
     queue: () => work.stats(),
   });
 
-  const gateway = attachWsGateway(app.server, {
-    hub,
-    authorizer,
-    registry,
-    scheduler,
-    logger,
-    dialects,
-    limits: {
-      maxPayloadBytes: config.maxPayloadBytes,
-      sendBufferBytes: config.sendBufferBytes,
-      rateLimitPerSec: config.rateLimitPerSec,
-      rateLimitBurst: config.rateLimitBurst,
-      heartbeatMs: config.heartbeatIntervalMs,
+  const lifecycle = createLifecycle(
+    {
+      listenOn: { port: config.port, host: config.host },
+      logger,
+      describe: () => ({ version, settings: describeConfig(config) }),
+      app,
+      gateway,
+      relay,
+      broker,
+      store,
+      // Started in this order once the port is open, stopped in the reverse order.
+      background: [
+        { start: () => queueStats.start(), stop: () => queueStats.stop() },
+        // Embedded, it queues again what a previous run left running; stopped, running work is left `running`.
+        { start: () => execution.start(), stop: () => execution.stop() },
+        { stop: () => recommendations.stop() },
+        { start: () => timetable.start(), stop: () => timetable.stop() },
+      ],
+      // The demo scrapes its own boards on this server: exactly those pass the source policy.
+      listening: (localBase) => {
+        if (demoBoards) parts.sourcePolicy.allowUrlPrefix(`${localBase}/demo/boards/`);
+      },
+      // Seeded once the port is open (its sources scrape this server's demo boards).
+      started: async (localBase) => {
+        if (!demoBoards) return;
+        const demo = { boards: demoBoards, users, profiles, postings, sources, scrapes, matching, logger };
+        await seedDemo(demo, localBase);
+      },
     },
-  });
-
-  let closing: Promise<void> | undefined;
+    phase,
+  );
   return {
     app,
     hub,
@@ -221,56 +214,7 @@ export async function createJobstream(
     registry,
     work,
     runner,
-    async listen() {
-      relay.start(); // publishes whatever a previous run committed but did not publish
-      await app.listen({ port: config.port, host: config.host });
-      const demoBase = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-      // The demo scrapes its own boards on this server: exactly those pass the source policy.
-      if (demoBoards) parts.sourcePolicy.allowUrlPrefix(`${demoBase}/demo/boards/`);
-      await queueStats.start();
-      await execution.start(); // embedded: queues again what a previous run left running
-      timetable.start();
-      const address = app.server.address() as AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      const url = `http://${host}:${address.port}`;
-      if (demoBoards) {
-        // Seeded once the port is open (its sources scrape this server's demo boards).
-        const demo = { boards: demoBoards, users, profiles, postings, sources, scrapes, matching, logger };
-        await seedDemo(demo, demoBase);
-      }
-      phase = 'ready';
-      logger.info({ address: url, version, settings: describeConfig(config) }, 'jobstream listening');
-      return url;
-    },
-    close() {
-      // Readiness answers 503 from the first moment of a shutdown, so that balancers stop sending.
-      phase = 'draining';
-      closing ??= (async () => {
-        gateway.close();
-        shutdown.abort();
-        // Each endpoint goes away as its original server did (1012, or no close frame at all).
-        for (const connection of [...registry.all()]) connection.goAway();
-        registry.stop();
-        // A socket that never sent a request (or is stuck in one) would hold the close up: two seconds.
-        const straggling = setTimeout(() => app.server.closeAllConnections(), 2000);
-        straggling.unref();
-        await app.close();
-        clearTimeout(straggling);
-        await timetable.stop();
-        recommendations.stop();
-        // Running work is aborted and left `running`: the next start queues it again.
-        await execution.stop();
-        await queueStats.stop();
-        // Publish what is committed while there is still time; what is left goes at the next start.
-        const drained = relay.drain().catch((error: unknown) => {
-          logger.warn({ err: error }, 'outbox not drained at shutdown; the next start sends the rest');
-        });
-        await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
-        await relay.stop();
-        await broker.close();
-        await store.close();
-      })();
-      return closing;
-    },
+    listen: () => lifecycle.start(),
+    close: () => lifecycle.stop(),
   };
 }
