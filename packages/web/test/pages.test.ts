@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test, type TestContext } from 'node:test';
+import { runOf, slowLlm } from '../../server/test/helpers/matching-stream.js';
+import { makePerson, TEST_JWT_SECRET } from '../../server/test/helpers/principals.js';
 import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
 import { account, close, launch, openPage, rest, signIn, skip } from './browser.js';
 
@@ -35,34 +37,43 @@ const matching = (targets: unknown[]) => ({
   ],
 });
 
-test('two windows on the Queue page both show a job created over REST, live', { skip }, async (t) => {
-  const { url } = await startServer(t);
-  const [a, b] = await Promise.all([openPage(t, url, '#/queue'), openPage(t, url, '#/queue')]);
-  // Both have loaded the (empty) queue: anything that shows now came live (the next poll is 30 s away).
-  await Promise.all([a, b].map((p) => p.getByText('No work yet.').waitFor({ timeout: 10_000 })));
-  const { job_id: id } = await rest<{ job_id: string }>(
-    url,
-    'POST',
-    '/api/v1/matching-jobs',
-    matching([{ name: 'Backend role', text: 'TypeScript Node.js remote backend' }]),
-  );
-  for (const page of [a, b]) {
-    const row = page.locator(`[data-testid=jobs] li[data-id="${id}"]`);
-    await row.waitFor({ timeout: 5000 });
-    assert.match((await row.textContent()) ?? '', /matching/);
-  }
-  // It completes, with a toast; the filter keeps it in and puts others out, in the URL.
-  await a.locator(`li[data-id="${id}"] .status.complete`).waitFor({ timeout: 15_000 });
-  await a
-    .getByTestId('toasts')
-    .getByText(/matching \w+ completed/)
-    .waitFor({ timeout: 5000 });
-  await a.getByLabel('Kind').selectOption('scrape');
-  await a.getByText('No work of this kind and status yet.').waitFor({ timeout: 5000 });
-  assert.match(a.url(), /#\/queue\?kind=scrape$/);
-  await a.goBack();
-  await a.locator(`li[data-id="${id}"]`).waitFor({ timeout: 5000 });
-});
+test(
+  'two windows on the Queue page both show a job created over REST within a second',
+  { skip },
+  async (t) => {
+    const { url } = await startServer(t);
+    const [a, b] = await Promise.all([openPage(t, url, '#/queue'), openPage(t, url, '#/queue')]);
+    // Both have loaded the (empty) queue: anything that shows now came live (the next poll is 30 s away).
+    await Promise.all([a, b].map((p) => p.getByText('No work yet.').waitFor({ timeout: 10_000 })));
+    const { job_id: id } = await rest<{ job_id: string }>(
+      url,
+      'POST',
+      '/api/v1/matching-jobs',
+      matching([{ name: 'Backend role', text: 'TypeScript Node.js remote backend' }]),
+    );
+    const created = Date.now();
+    await Promise.all(
+      [a, b].map(async (page) => {
+        const row = page.locator(`[data-testid=jobs] li[data-id="${id}"]`);
+        await row.waitFor({ timeout: 5000 });
+        assert.match((await row.textContent()) ?? '', /matching/);
+      }),
+    );
+    const shown = Date.now() - created;
+    assert.ok(shown < 1000, `both windows showed the job ${shown} ms after the REST call answered`);
+    // It completes, with a toast; the filter keeps it in and puts others out, in the URL.
+    await a.locator(`li[data-id="${id}"] .status.complete`).waitFor({ timeout: 15_000 });
+    await a
+      .getByTestId('toasts')
+      .getByText(/matching \w+ completed/)
+      .waitFor({ timeout: 5000 });
+    await a.getByLabel('Kind').selectOption('scrape');
+    await a.getByText('No work of this kind and status yet.').waitFor({ timeout: 5000 });
+    assert.match(a.url(), /#\/queue\?kind=scrape$/);
+    await a.goBack();
+    await a.locator(`li[data-id="${id}"]`).waitFor({ timeout: 5000 });
+  },
+);
 
 test(
   'a Kanban card moves when its status changes through the API; an invalid move is refused',
@@ -120,6 +131,86 @@ test(
     );
   },
 );
+
+test(
+  "a recruiter's board moves live: the applicant withdraws, an admin moves a card",
+  { skip },
+  async (t) => {
+    const server = await startServer(t, { JWT_SECRET: TEST_JWT_SECRET });
+    const { url } = server;
+    const rita = await account(url, 'Rita', 'recruiter');
+    const sam = await account(url, 'Sam', 'job_seeker');
+    const bo = await account(url, 'Bo', 'job_seeker');
+    const root = await makePerson(server, 'Root', 'admin');
+    const created = await rest<{ id: number }>(
+      url,
+      'POST',
+      '/api/v1/jobs',
+      posting('Kanban Engineer'),
+      rita.token,
+    );
+    const samApp = await rest<{ id: number }>(
+      url,
+      'POST',
+      '/api/v1/applications',
+      { posting_id: created.id },
+      sam.token,
+    );
+    const page = await openPage(t, url, '#/applications');
+    await signIn(page, rita.email, rita.password);
+    const card = (id: number, status: string) =>
+      page.locator(`[data-testid=board] [data-status=${status}] .card[data-id="${id}"]`);
+    await card(samApp.id, 'pending').waitFor({ timeout: 10_000 });
+    // A new application shows up on the recruiter's board by itself.
+    const boApp = await rest<{ id: number }>(
+      url,
+      'POST',
+      '/api/v1/applications',
+      { posting_id: created.id },
+      bo.token,
+    );
+    await card(boApp.id, 'pending').waitFor({ timeout: 5000 });
+
+    // The applicant withdraws: the recruiter's card moves, with a toast.
+    await rest(url, 'PATCH', `/api/v1/applications/${samApp.id}/status`, { status: 'withdrawn' }, sam.token);
+    await card(samApp.id, 'withdrawn').waitFor({ timeout: 5000 });
+    assert.equal(await card(samApp.id, 'pending').count(), 0);
+    await page
+      .getByTestId('toasts')
+      .getByText('Kanban Engineer at Acme: withdrawn')
+      .waitFor({ timeout: 5000 });
+    // An admin moves the other card: it moves here too.
+    await rest(url, 'PATCH', `/api/v1/applications/${boApp.id}/status`, { status: 'reviewing' }, root.token);
+    await card(boApp.id, 'reviewing').waitFor({ timeout: 5000 });
+    assert.equal(await card(boApp.id, 'pending').count(), 0);
+  },
+);
+
+test("a matching run's candidates appear on its page while it runs, then ranked", { skip }, async (t) => {
+  // Each evaluation takes 400 ms (an OpenAI-compatible stub): eight targets run for a few seconds.
+  const llm = await slowLlm(t, 400);
+  const { url } = await startServer(t, { LLM_BASE_URL: llm, LLM_MODEL: 'stub' });
+  const page = await openPage(t, url);
+  const { job_id: id } = await rest<{ job_id: string }>(url, 'POST', '/api/v1/matching-jobs', runOf(8));
+  await page.evaluate((h) => (window.location.hash = h), `/work/${id}`);
+  const candidates = page.getByTestId('candidates').locator(':scope > li');
+  await candidates.first().waitFor({ timeout: 15_000 });
+  // A candidate is on the page, and the run is still running (the page's status and the REST one).
+  const status = page.locator('#work-title .status');
+  assert.equal(await status.textContent(), 'running', 'the page still shows the run running');
+  const job = await rest<{ status: string }>(url, 'GET', `/api/v1/queue/jobs/${id}`);
+  assert.equal(job.status, 'running', 'the run is still running');
+  const early = await candidates.count();
+  assert.ok(early >= 1 && early < 8, `${early} of 8 candidates while it runs`);
+  // More arrive unreloaded; at the end all eight, with their persisted ranks.
+  await page.locator('#work-title .status.complete').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid=candidates] > li').length === 8,
+    undefined,
+    { timeout: 10_000 },
+  );
+  await candidates.first().getByText(/^#1 /).waitFor({ timeout: 10_000 });
+});
 
 test("a matching run's candidates appear on its page, ranked", { skip }, async (t) => {
   const { url } = await startServer(t);
@@ -374,3 +465,35 @@ test('Queue: cancel a waiting job of yours, then retry it', { skip }, async (t) 
     .getByText(/queued again/)
     .waitFor({ timeout: 5000 });
 });
+
+test(
+  'Admin: connections by endpoint and by node, topics with last seq, workers, every 5 s',
+  { skip },
+  async (t) => {
+    const server = await startServer(t, { JWT_SECRET: TEST_JWT_SECRET });
+    const { url } = server;
+    const root = await makePerson(server, 'Root', 'admin');
+    const page = await openPage(t, url, '#/admin');
+    await signIn(page, root.email, root.password);
+    const total = page.getByTestId('by-endpoint').locator('tr', { hasText: 'total' }).locator('td');
+    await total.waitFor({ timeout: 10_000 });
+    const before = Number(await total.textContent());
+    assert.ok(before >= 1, 'this page’s own connection');
+    const node = page.getByTestId('by-node').locator('tbody tr');
+    assert.equal(await node.count(), 1);
+    assert.match((await node.textContent()) ?? '', /\(this one\)/);
+    // This page reads its user's topic: listed with its subscriber count.
+    await page
+      .getByTestId('topics')
+      .locator('tr', { hasText: `user:${root.id}` })
+      .waitFor({ timeout: 10_000 });
+    assert.match((await page.getByTestId('workers').textContent()) ?? '', /0 \/ \d+/);
+    // Another window opens the Queue page (the `queue` topic, which this page does not read): the next
+    // poll (every 5 s) lists the topic, unreloaded.
+    const queueRow = page.getByTestId('topics').locator('tr', { hasText: /^queue/ });
+    assert.equal(await queueRow.count(), 0);
+    await openPage(t, url, '#/queue');
+    await queueRow.waitFor({ timeout: 8000 });
+    assert.match((await queueRow.textContent()) ?? '', /^queue1\d+$/, 'one subscriber, its last seq');
+  },
+);
