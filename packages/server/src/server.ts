@@ -18,6 +18,7 @@ import type { Logger } from './logger.js';
 import { MeteredBroker } from './metrics/metered-broker.js';
 import { MeteredHub } from './metrics/metered-hub.js';
 import { NodeMetrics } from './metrics/node-metrics.js';
+import { createWebPush } from './push/web-push.js';
 import { observeWorkTimes, queueFollowUpWork, relayTo } from './relay-reactions.js';
 import { pendingOutboxRows } from './store/outbox.js';
 import { OutboxRelay } from './store/outbox-relay.js';
@@ -29,7 +30,8 @@ import { Reminders } from './work/reminders.js';
 import type { WorkRunner } from './work/runner.js';
 import { Scheduler } from './work/scheduler.js';
 import type { Pipelines } from './work/work-job.js';
-import { createWorkParts, workExecution } from './work/work-node.js';
+import { createWorkParts } from './work/work-node.js';
+import { createWorkQueue } from './work/work-queue.js';
 import type { WorkService } from './work/work-service.js';
 
 export interface Jobstream {
@@ -102,10 +104,9 @@ export async function createJobstream(
     pipelines: options.pipelines,
     demo: options.demo === true,
     localOwner: async () => (await localOwner.principal()) !== undefined,
-    mode: config.redisUrl === undefined ? 'store' : 'external',
   });
   const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
-  const execution = workExecution(parts, config, logger);
+  const execution = createWorkQueue(config, logger, 'node')(parts);
   const reminders = new Reminders(store);
   const timetable = new Scheduler(
     [
@@ -115,12 +116,23 @@ export async function createJobstream(
     { tickMs: config.schedulerTickMs, logger },
   );
   const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
+  // Web Push: urgent events for users with no live connection on this node (their user topic unread here).
+  const push = await createWebPush({
+    config,
+    store,
+    logger,
+    online: (id) => hub.localSubscribers(`user:${id}`) > 0,
+  });
   // Data flows one way: store → relay → hub (→ broker), and relay → the work each event calls for.
   const relay = new OutboxRelay(
     store,
     relayTo(
       hub,
-      [queueFollowUpWork({ analyses, recommendations, queueStats, logger }), observeWorkTimes(metrics)],
+      [
+        queueFollowUpWork({ analyses, recommendations, queueStats, logger }),
+        observeWorkTimes(metrics),
+        push.reaction,
+      ],
       logger,
     ),
     { logger },
@@ -163,6 +175,7 @@ export async function createJobstream(
     isWebSocketPath: (pathname) => gateway.isWebSocketPath(pathname),
     phase: () => phase.current,
     demo: options.demo === true,
+    push,
   });
   gateway.attach(app.server);
   metrics.readFrom({
@@ -190,6 +203,7 @@ export async function createJobstream(
         // Embedded, it queues again what a previous run left running; stopped, running work is left `running`.
         { start: () => execution.start(), stop: () => execution.stop() },
         { stop: () => recommendations.stop() },
+        { stop: () => push.stop() },
         { start: () => timetable.start(), stop: () => timetable.stop() },
       ],
       // The demo scrapes its own boards on this server: exactly those pass the source policy.

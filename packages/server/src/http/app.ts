@@ -17,6 +17,7 @@ import type { Logger } from '../logger.js';
 import type { MeteredBroker } from '../metrics/metered-broker.js';
 import type { NodeMetrics } from '../metrics/node-metrics.js';
 import { fastifyTrustProxy } from '../network-settings.js';
+import type { WebPush } from '../push/web-push.js';
 import type { Store } from '../store/store.js';
 import { version } from '../version.js';
 import type { WorkerHealth } from '../work/runner.js';
@@ -42,6 +43,7 @@ import { registerMetricsRoutes } from './metrics-routes.js';
 import { registerOpenApi } from './openapi/openapi.js';
 import { registerReadiness, type Phase } from './readiness.js';
 import { registerRealtimeRoutes, type RealtimeRouteDeps } from './realtime-routes.js';
+import { registerPushRoutes } from './push-routes.js';
 import { registerRecommendationRoutes } from './recommendation-routes.js';
 import { requestId, requestLogger } from './request-log.js';
 import { registerRootPage } from './root-page.js';
@@ -75,6 +77,8 @@ export interface HttpAppDeps {
   readonly phase: () => Phase;
   /** `serve --demo`: the demo's boards are served. */
   readonly demo: boolean;
+  /** Web Push (push/web-push.ts): its key and subscription routes. */
+  readonly push?: WebPush;
 }
 
 export interface HttpApp {
@@ -169,6 +173,7 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
     },
   });
   registerRecommendationRoutes(app, recommendations);
+  if (deps.push) registerPushRoutes(app, deps.push);
   const demoBoards = deps.demo ? registerDemoBoards(app) : undefined;
   registerRootPage(app, { version, demo: deps.demo });
   return { app, demoBoards };

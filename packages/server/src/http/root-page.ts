@@ -56,6 +56,20 @@ export function registerRootPage(app: FastifyInstance, options: RootPageOptions)
     }
   });
 
+  // The service worker (packages/web/public/sw.js) is served from `/` so that its scope is the dashboard.
+  app.get('/sw.js', async (_request, reply) => {
+    try {
+      const body = await readFile(join(dist, 'sw.js'));
+      return await reply
+        .type('text/javascript; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(body);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      return reply.status(404).send();
+    }
+  });
+
   app.get<{ Params: { '*': string } }>('/assets/*', async (request, reply) => {
     const name = request.params['*'];
     const type = TYPES[extname(name)];

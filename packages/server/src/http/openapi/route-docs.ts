@@ -14,6 +14,7 @@ import {
 } from '@jobstream/protocol';
 import { LoginBody, LoginResponse, RegisterBody, UserResponse } from '../../auth/schemas.js';
 import { AdminRealtimeResource } from '../admin-routes.js';
+import { PushPublicKey, PushSubscriptionResource } from '../../push/push-schemas.js';
 import { PollQuery, SseQuery } from '../realtime-routes.js';
 import { WebhookAnswer } from '../webhook-routes.js';
 
@@ -179,8 +180,23 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
     ok: [200, WebhookAnswer],
   },
   'GET /api/v1/recommendations': { summary: 'Your current recommendations, best first' },
+  'GET /api/v1/push/public-key': {
+    summary: 'The VAPID public key browsers subscribe to Web Push with',
+    ok: [200, PushPublicKey],
+  },
+  'POST /api/v1/push/subscriptions': {
+    summary: 'Store a browser’s push subscription (its PushSubscription JSON)',
+    description:
+      'Urgent inbox items (interview reminders, offers, follow-ups due) are pushed to it while you have no live connection. Its endpoint must be a public https address unless PUSH_ALLOW_PRIVATE allows it; a user keeps at most 10 (the oldest goes).',
+    ok: [201, PushSubscriptionResource],
+  },
+  'DELETE /api/v1/push/subscriptions': {
+    summary: 'Forget a push subscription, by its endpoint',
+    ok: [204, null],
+  },
   // The dashboard and the demo's boards: pages and feeds, not the API.
   'GET /': { summary: 'The dashboard', access: 'open', hidden: true },
   'GET /assets/*': { summary: 'The dashboard’s assets', access: 'open', hidden: true },
+  'GET /sw.js': { summary: 'The dashboard’s service worker (Web Push)', access: 'open', hidden: true },
   'GET /demo/boards/:board': { summary: 'A demo job board', access: 'open', hidden: true },
 };
