@@ -1,5 +1,5 @@
-// Every page on the demo at 1280×800 and 390×844, saved to test-artifacts/ to look at: none wider
-// than the phone's screen, no errors in the page.
+// Every page on the demo at 1280×800 and 390×844, saved to test-artifacts/ to look at (the whole
+// page, below the fold too): none wider than the phone's screen, no errors in the page.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -16,7 +16,14 @@ const PASSWORD = 'demo-password';
 
 async function shoot(page: Page, name: string, width: number): Promise<void> {
   await page.waitForTimeout(300); // let the glow of what just arrived fade a little (a picture, not an assertion)
-  await page.screenshot({ path: `${OUT}${name}-${width}.png`, fullPage: false });
+  await page.screenshot({ path: `${OUT}${name}-${width}.png`, fullPage: true });
+  // A page taller than the screen also in screen-sized parts, legible without zooming out.
+  const { height } = page.viewportSize()!;
+  const tall = await page.evaluate(() => document.documentElement.scrollHeight);
+  for (let y = 0, i = 1; tall > height * 1.2 && y < tall; y += height, i++) {
+    const clip = { x: 0, y, width, height: Math.min(height, tall - y) };
+    await page.screenshot({ path: `${OUT}${name}-${width}-part${i}.png`, fullPage: true, clip });
+  }
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(wide <= width, `${name} at ${width} px is ${wide} px wide`);
 }
@@ -114,7 +121,9 @@ test('every page at 1280×800 and 390×844', { skip, timeout: 120_000 }, async (
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signIn(page, 'admin@demo.test', PASSWORD);
     await go(page, '/admin');
-    await page.getByTestId('by-endpoint').waitFor({ timeout: 10_000 });
+    await page.getByTestId('by-node').waitFor({ timeout: 10_000 });
+    await page.getByTestId('topics').locator('tbody tr').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('workers').waitFor({ timeout: 10_000 });
     await shoot(page, 'admin', w);
     await page.getByRole('button', { name: 'Publish' }).click();
     await page

@@ -159,9 +159,7 @@ export function AdminPage({ session }: { session: Session }) {
                         {!node.self && ` · ${age(node.updated_at, r.generated_at)}`}
                       </div>
                     </th>
-                    <td>
-                      {endpoints(node.connections)} <span className="meta">({node.connections.total})</span>
-                    </td>
+                    <td>{endpoints(node.connections)}</td>
                     <td className="num">{node.subscriptions}</td>
                   </tr>
                 ))}
@@ -307,7 +305,9 @@ const text = (v: FormDataEntryValue | null) => (typeof v === 'string' ? v : '');
 
 const endpoints = (c: Connections): string => {
   const open = Object.entries(c.by_endpoint).filter(([, n]) => n > 0);
-  return open.length === 0 ? 'none' : open.map(([name, n]) => `${name} ${n}`).join(', ');
+  if (open.length === 0) return 'none';
+  const each = open.map(([name, n]) => `${name} ${n}`).join(', ');
+  return open.length === 1 ? each : `${each} (${c.total})`;
 };
 
 const age = (updated: string, now: string): string =>
