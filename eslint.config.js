@@ -29,6 +29,15 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The dashboard's service worker is plain JavaScript, served as written: no TypeScript project.
+    files: ['packages/web/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['packages/web/public/**/*.js'],
+    languageOptions: { globals: { self: 'readonly', clients: 'readonly', URL: 'readonly' } },
+  },
+  {
     // The hub knows nothing of connections, HTTP or the domain; brokers are leaves.
     files: ['packages/server/src/hub/**/*.ts'],
     rules: {

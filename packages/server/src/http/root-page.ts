@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ErrorCode } from '@jobstream/protocol';
+import { AppError } from '../errors.js';
 
 export interface RootPageOptions {
   readonly version: string;
@@ -66,7 +68,7 @@ export function registerRootPage(app: FastifyInstance, options: RootPageOptions)
         .send(body);
     } catch (error) {
       if (!isMissing(error)) throw error;
-      return reply.status(404).send();
+      throw new AppError(ErrorCode.notFound, 'the dashboard is not built');
     }
   });
 

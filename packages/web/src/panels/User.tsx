@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { clock } from '../format.js';
 import type { Session } from '../session.js';
 import { emptyUser, foldUser, mergeRuns, shownRecommendations, type Recommendations } from '../state.js';
+import { PushButton } from '../web-push.js';
 
 /** The signed-in user's own events (`user:{id}`), recommendations and matching runs (REST and live). */
 export function UserPanel({ session, runs }: { session: Session; runs: readonly WorkJob[] }) {
@@ -39,6 +40,7 @@ export function UserPanel({ session, runs }: { session: Session; runs: readonly 
   return (
     <section className="panel user" aria-labelledby="user-title">
       <h2 id="user-title">For {user.name || user.email}</h2>
+      <PushButton token={token} />
       <h3>Recommendations</h3>
       {recommendations.length === 0 ? (
         <p className="empty">None yet: they come as postings that fit your profile arrive.</p>
