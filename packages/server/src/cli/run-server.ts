@@ -1,9 +1,10 @@
-import { ConfigError, describeConfig, type Config } from '../config.js';
+import { describeConfig, type Config } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createJobstream } from '../server.js';
 import { openStore } from '../store/open-store.js';
 import { version } from '../version.js';
-import { bullWorker, createWorkParts } from '../work/work-node.js';
+import { createWorkParts } from '../work/work-node.js';
+import { createWorkQueue } from '../work/work-queue.js';
 import { untilSignalled } from './signals.js';
 import { UsageError } from './usage-error.js';
 
@@ -35,16 +36,10 @@ function listenProblem(error: unknown, config: Config): UsageError | undefined {
 
 /** `jobstream worker`: runs background work from the BullMQ queue in Redis; no HTTP. */
 export async function worker(config: Config): Promise<void> {
-  const redisUrl = config.redisUrl;
-  if (redisUrl === undefined) {
-    throw new ConfigError(
-      'jobstream worker takes its work from Redis: set REDIS_URL or REDIS_HOST (without it, jobstream serve runs the work itself)',
-    );
-  }
   const logger = createLogger(config.logLevel);
+  const workQueue = createWorkQueue(config, logger, 'worker');
   const store = await openStore(config.databaseUrl, { logger });
-  const parts = createWorkParts(store, config, logger, { mode: 'external' });
-  const running = bullWorker(parts, { ...config, redisUrl }, logger);
+  const running = workQueue(createWorkParts(store, config, logger));
   untilSignalled(logger, async () => {
     await running.stop();
     await store.close();

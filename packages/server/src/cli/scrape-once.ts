@@ -25,8 +25,8 @@ export async function scrapeOnce(
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const store = await openStore(config.databaseUrl, { logger });
   try {
-    const parts = createWorkParts(store, config, logger, { mode: 'external' });
-    await parts.runner.start(); // external: runs only the jobs it is handed, recovers nothing
+    const parts = createWorkParts(store, config, logger);
+    await parts.runner.startDriven(); // runs only the jobs it is handed, recovers nothing
     const { jobs } = await parts.scrapes.request(operator, source === undefined ? {} : { source });
     if (jobs.length === 0) {
       process.stderr.write('jobstream scrape: no enabled sources (add one with POST /api/v1/sources)\n');

@@ -1,10 +1,9 @@
-import { ErrorCode } from '@jobstream/protocol';
-import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { Pipeline, Pipelines, PipelineContext } from './work-job.js';
 import type { WorkService } from './work-service.js';
 import { WorkEvent } from './work-job.js';
+import { outcomeOf, type WorkOutcome } from './work-outcome.js';
 
 export interface RunnerOptions {
   /** Jobs run at once (`WORK_CONCURRENCY`). @default 2 */
@@ -13,12 +12,6 @@ export interface RunnerOptions {
   readonly pollMs?: number;
   /** How long `stop()` waits for running jobs after aborting them. @default 5000 */
   readonly stopTimeoutMs?: number;
-  /**
-   * `store` (the embedded default): the runner claims due jobs from the store itself, and requeues at
-   * start what a dead process left running. `external`: jobs are handed to `runById` (by BullMQ
-   * workers), which decides what runs and when; the runner neither polls nor recovers.
-   */
-  readonly mode?: 'store' | 'external';
   readonly logger?: Logger;
 }
 
@@ -49,7 +42,8 @@ export class WorkRunner {
   #filling: Promise<void> | undefined;
   #again = false;
   #stopped = true;
-  readonly #external: boolean;
+  /** Started by `startDriven`: jobs come through `runById` only. */
+  #external = false;
 
   constructor(work: WorkService, store: Store, pipelines: Pipelines, options: RunnerOptions = {}) {
     this.#work = work;
@@ -58,7 +52,6 @@ export class WorkRunner {
     this.#concurrency = Math.max(1, options.concurrency ?? 2);
     this.#pollMs = options.pollMs ?? 1000;
     this.#stopTimeoutMs = options.stopTimeoutMs ?? 5000;
-    this.#external = options.mode === 'external';
     this.#logger = options.logger;
   }
 
@@ -72,10 +65,26 @@ export class WorkRunner {
     return { alive: this.#stopped ? 0 : 1, concurrency: this.#concurrency, running: this.#running.size };
   }
 
-  /** Requeues what a dead process left running, then starts claiming (in `store` mode). */
-  async start(): Promise<void> {
+  /**
+   * The embedded queue: requeues what a dead process left running, then claims due jobs from the store
+   * itself (woken, and by a poll).
+   */
+  start(): Promise<void> {
+    return this.#start(false);
+  }
+
+  /**
+   * Driven by an outside queue (BullMQ workers): jobs are handed to `runById`, which decides what runs
+   * and when; the runner neither claims nor recovers, and hands unfinished work back when it stops.
+   */
+  startDriven(): Promise<void> {
+    return this.#start(true);
+  }
+
+  async #start(external: boolean): Promise<void> {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#external = external;
     if (!this.#external) {
       const recovered = await this.#work.recoverInterrupted();
       if (recovered > 0) this.#logger?.info({ recovered }, 'work interrupted by a stop queued again');
@@ -95,7 +104,7 @@ export class WorkRunner {
   }
 
   /**
-   * (`external` mode) Claims the queued job `id`, runs it and resolves when it has ended. `redelivered`:
+   * (Driven) Claims the queued job `id`, runs it and resolves when it has ended. `redelivered`:
    * the queue hands it out again because the worker that had it stopped answering, so a job the store
    * still calls running was interrupted: it is queued again as a retry (and handed out anew).
    */
@@ -203,19 +212,34 @@ export class WorkRunner {
       },
       emit: (topic, type, data) => this.#store.transaction((tx) => tx.emit({ topic, type, data })),
     };
+    const outcome = await this.#attempt(job, pipeline, ctx);
+    switch (outcome.kind) {
+      case 'completed':
+      case 'aborted':
+      case 'cancelled':
+        return;
+      case 'failed':
+        this.#logger?.warn({ err: outcome.error, work: job.id, kind: job.kind }, 'work attempt failed');
+        await this.#work.fail(job.id, outcome.error).catch((failure: unknown) => {
+          this.#logger?.error({ err: failure, work: job.id }, 'recording a failed attempt failed');
+        });
+    }
+  }
+
+  /** Runs one attempt and records its completion; how it ended, as an outcome (it never throws). */
+  async #attempt(
+    job: NonNullable<Awaited<ReturnType<WorkService['start']>>>,
+    pipeline: Pipeline | undefined,
+    ctx: PipelineContext,
+  ): Promise<WorkOutcome> {
     try {
       if (!pipeline) throw new Error(`no pipeline for work of kind ${job.kind}`); // unregistered since
       const result = await pipeline(job, ctx);
-      signal.throwIfAborted();
+      ctx.signal.throwIfAborted();
       await this.#work.complete(job.id, result);
+      return { kind: 'completed', result };
     } catch (error) {
-      // Cancelled (the job says so already) or stopping (left running: the next start requeues it).
-      if (signal.aborted) return;
-      if (error instanceof AppError && error.code === ErrorCode.conflict) return; // cancelled meanwhile
-      this.#logger?.warn({ err: error, work: job.id, kind: job.kind }, 'work attempt failed');
-      await this.#work.fail(job.id, error).catch((failure: unknown) => {
-        this.#logger?.error({ err: failure, work: job.id }, 'recording a failed attempt failed');
-      });
+      return outcomeOf(error, ctx.signal);
     }
   }
 

@@ -4,11 +4,10 @@ import { PostingService } from '../domain/postings.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { Analyses } from './analysis/analyses.js';
-import type { BullDispatcher, WorkerRoster } from './bull-queue.js';
 import { createEvaluator } from './matching/index.js';
 import { MatchingRuns } from './matching-runs.js';
 import { Recommendations } from './recommendations.js';
-import { WorkRunner, type WorkerHealth } from './runner.js';
+import { WorkRunner } from './runner.js';
 import { Scrapes } from './scrape/scrapes.js';
 import { SourcePolicy } from './scrape/source-policy.js';
 import { SourceService } from './scrape/sources.js';
@@ -27,7 +26,10 @@ export interface WorkOptions {
   readonly localOwner?: () => Promise<boolean>;
 }
 
-/** The work queue, its pipelines and the services they need: the same in `serve` and `worker`. */
+/**
+ * The work service, its pipelines and the services they need: the same in `serve` and `worker`. Where
+ * the work runs is the work queue's business (work-queue.ts).
+ */
 export interface WorkParts {
   readonly work: WorkService;
   readonly postings: PostingService;
@@ -45,7 +47,7 @@ export function createWorkParts(
   store: Store,
   config: Config,
   logger: Logger,
-  options: WorkOptions & { mode: 'store' | 'external' },
+  options: WorkOptions = {},
 ): WorkParts {
   const work = new WorkService(store, { retryBaseMs: options.retryBaseMs });
   const postings = new PostingService(store, { authRequired: config.authRequired });
@@ -74,75 +76,9 @@ export function createWorkParts(
       recommendations: recommendations.pipeline,
       ...options.pipelines,
     },
-    { concurrency: options.concurrency ?? config.workConcurrency, mode: options.mode, logger },
+    { concurrency: options.concurrency ?? config.workConcurrency, logger },
   );
   return { work, postings, matching, analyses, recommendations, sources, sourcePolicy, scrapes, runner };
-}
-
-/**
- * Where a `serve` node's work runs. Embedded (no REDIS_URL): its own runner over the store. With
- * REDIS_URL: queued work goes onto BullMQ for `jobstream worker` processes, and the node only reports
- * the workers it sees.
- */
-export interface WorkExecution {
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  health(): WorkerHealth;
-}
-
-export function workExecution(parts: WorkParts, config: Config, logger: Logger): WorkExecution {
-  if (config.redisUrl === undefined) {
-    return {
-      start: () => parts.runner.start(),
-      stop: () => parts.runner.stop(),
-      health: () => parts.runner.health(),
-    };
-  }
-  const settings = { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger };
-  // BullMQ is loaded at start, and only with Redis: an embedded node never pays for it.
-  let bull: { dispatcher: BullDispatcher; roster: WorkerRoster } | undefined;
-  return {
-    async start() {
-      const { BullDispatcher, WorkerRoster } = await import('./bull-queue.js');
-      bull = { dispatcher: new BullDispatcher(parts.work, settings), roster: new WorkerRoster(settings) };
-      bull.dispatcher.start();
-      bull.roster.start();
-    },
-    async stop() {
-      bull?.roster.stop();
-      await bull?.dispatcher.stop();
-    },
-    health: () => bull?.roster.health() ?? { alive: 0, concurrency: 0, running: 0 },
-  };
-}
-
-/** `jobstream worker`: runs work from BullMQ, and hands its own retries back to the queue. */
-export function bullWorker(
-  parts: WorkParts,
-  config: Config & { redisUrl: string },
-  logger: Logger,
-): { start(): Promise<void>; stop(): Promise<void> } {
-  const settings = { redisUrl: config.redisUrl, prefix: config.redisPrefix, logger };
-  let bull: { dispatcher: { stop(): Promise<void> }; worker: { stop(): Promise<void> } } | undefined;
-  return {
-    async start() {
-      const { BullDispatcher, BullWorker } = await import('./bull-queue.js');
-      const dispatcher = new BullDispatcher(parts.work, settings);
-      const worker = new BullWorker(parts.runner, {
-        ...settings,
-        concurrency: config.workConcurrency,
-        lockMs: config.workLockMs,
-      });
-      bull = { dispatcher, worker };
-      await parts.runner.start();
-      dispatcher.start();
-      await worker.start();
-    },
-    async stop() {
-      await bull?.worker.stop();
-      await bull?.dispatcher.stop();
-    },
-  };
 }
 
 /** The matching evaluator the LLM_* settings ask for; a setting that does not add up stops the start. */
