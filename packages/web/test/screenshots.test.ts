@@ -15,7 +15,7 @@ const OUT = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const PASSWORD = 'demo-password';
 
 async function shoot(page: Page, name: string, width: number): Promise<void> {
-  await page.waitForTimeout(300); // let the glow of what just arrived fade a little (a picture, not an assertion)
+  await page.waitForTimeout(700); // let the glow and the bars' growth of what just arrived settle (a picture, not an assertion)
   await page.screenshot({ path: `${OUT}${name}-${width}.png`, fullPage: true });
   // A page taller than the screen also in screen-sized parts, legible without zooming out.
   const { height } = page.viewportSize()!;
