@@ -460,16 +460,32 @@ export type CatalogueRenderers<R> = {
  */
 export function renderCatalogued<R>(renderers: CatalogueRenderers<R>, event: CanonicalEvent): R | null {
   const { type, data } = event;
-  if (!isCatalogued(type) || !isRecord(data)) return null;
+  if (!isCatalogued(type) || typeof data !== 'object' || data === null) return null;
   return renderWith(renderers, type, data, event);
 }
 
 function renderWith<T extends CatalogueType, R>(
   renderers: CatalogueRenderers<R>,
   type: T,
-  data: Readonly<Record<string, unknown>>,
+  data: object,
   event: CanonicalEvent,
 ): R | null {
   const render = renderers[type];
   return render ? render(data, event) : null;
 }
+
+/**
+ * The event's data read as {@link Published} data of one of `types` (an encoder that renders those
+ * types only), or null for another type or data that is not an object.
+ */
+export function publishedData<T extends CatalogueType>(
+  types: readonly T[],
+  event: CanonicalEvent,
+): Published<EventDataMap[T]> | null {
+  const { data } = event;
+  if (typeof data !== 'object' || data === null || !isOneOf(types, event.type)) return null;
+  return data;
+}
+
+const isOneOf = <T extends string>(types: readonly T[], type: string): type is T =>
+  types.some((t) => t === type);

@@ -90,6 +90,7 @@ export {
   eventSchemas,
   isCatalogued,
   isRecord,
+  publishedData,
   recordOf,
   renderCatalogued,
 } from './catalogue.js';

@@ -5,8 +5,13 @@ import {
   JOB_FEED_EVENTS,
   JobFeedClientMessage,
   MAX_FILTER_NAMES,
+  recordOf,
   topics,
+  type AnalysisCompletedData,
   type JobFeedSubscribe,
+  type Posting,
+  type PostingCreatedData,
+  type Published,
 } from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { version } from '../../version.js';
@@ -189,7 +194,8 @@ class JobFeedSession implements DialectSession {
   };
 
   #remember(data: unknown): void {
-    const { job_id: id, match_score: match } = (data ?? {}) as { job_id?: unknown; match_score?: unknown };
+    const analysis: Published<AnalysisCompletedData> = recordOf(data);
+    const { job_id: id, match_score: match } = analysis;
     if (typeof id !== 'number' || typeof match !== 'number') return;
     this.#scores.delete(id);
     this.#scores.set(id, Math.round(match * 10) / 1000);
@@ -208,8 +214,9 @@ class JobFeedSession implements DialectSession {
 
 /** The posting a `posting.*` event is about. */
 function postingId(data: unknown): number | undefined {
-  const id = (data as { posting?: { id?: unknown } } | null)?.posting?.id;
-  return typeof id === 'number' ? id : undefined;
+  const event: Published<PostingCreatedData> = recordOf(data);
+  const posting: Published<Posting> = recordOf(event.posting);
+  return typeof posting.id === 'number' ? posting.id : undefined;
 }
 
 /** A plain sentence naming what is wrong with a message that parsed as JSON. */

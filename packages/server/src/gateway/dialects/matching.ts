@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '@jobstream/protocol';
+import type { CanonicalEvent, MatchingEventData, Published } from '@jobstream/protocol';
 import { CloseCode } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import type { Connection } from '../connection.js';
@@ -13,18 +13,21 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Kept events read per store query while a run is replayed. */
 const PAGE = 200;
 
-/** What the stream adds to a kept event (its update's id), and the id live events carry for it. */
-interface Kept {
-  readonly update_id?: unknown;
-}
+/** A live matching event's data as published: the event, and the id of the update it is kept as. */
+type Kept = Published<MatchingEventData>;
+
+/** The data of a live event, if it is an object. */
+const keptData = (e: CanonicalEvent): Kept | null =>
+  typeof e.data === 'object' && e.data !== null ? e.data : null;
 
 /**
  * A matching event as its document sends it: the event's own payload, plus `event_id` (the id it is
  * kept under, as `/api/matching-jobs/{id}/updates/` lists it: the same whether replayed or live).
  */
 const matchingFrame: FrameEncoder = (e: CanonicalEvent) => {
-  if (typeof e.data !== 'object' || e.data === null) return null;
-  const { update_id: id, ...event } = e.data as Kept;
+  const data = keptData(e);
+  if (data === null) return null;
+  const { update_id: id, ...event } = data;
   return textFrame(JSON.stringify({ ...event, event_id: typeof id === 'number' ? String(id) : e.id }));
 };
 
@@ -72,7 +75,7 @@ class MatchingSession implements DialectSession {
       return;
     }
     const sink = (event: HubEvent): void => {
-      const id = (event.event.data as Kept | null)?.update_id;
+      const id = keptData(event.event)?.update_id;
       if (typeof id === 'number' && id <= this.#replayed) return;
       const frame = event.frame(matchingFrame);
       if (frame) connection.send(frame, event.fanout < 64);

@@ -1,10 +1,5 @@
-import type {
-  ApplicationCreatedData,
-  ApplicationStatusChangedData,
-  CanonicalEvent,
-  NotificationData,
-  PostingCreatedData,
-} from '@jobstream/protocol';
+import { publishedData, recordOf } from '@jobstream/protocol';
+import type { CanonicalEvent, CatalogueType, EventDataMap, Published } from '@jobstream/protocol';
 import type { FrameEncoder } from '../../hub/hub-event.js';
 import { jsonFrame } from '../ws-frame.js';
 
@@ -17,16 +12,6 @@ import { jsonFrame } from '../ws-frame.js';
 export function offsetTimestamp(iso?: string): string {
   const date = iso === undefined ? new Date() : new Date(iso);
   return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().replace(/Z$/, '+00:00');
-}
-
-/** What `analysis.completed` is expected to carry (its producer comes with the background work). */
-export interface AnalysisCompletedData {
-  readonly user_id?: string;
-  readonly job_id: number | string;
-  readonly job_title: string;
-  readonly company?: string;
-  /** 0 to 100. */
-  readonly match_score: number;
 }
 
 /** The document's phrases, plus Jobstream's own statuses mapped onto the nearest one. */
@@ -54,13 +39,17 @@ export function matchMessage(score: number, title: string): string {
 }
 
 /**
- * Wraps an encoder so that a malformed event (the publish API accepts any `data`) renders as nothing
- * instead of throwing inside the hub's fan-out.
+ * An encoder of the events of `types`, each read by the event catalogue's names. A malformed event (the
+ * publish API accepts any `data`) renders as nothing instead of throwing inside the hub's fan-out.
  */
-function safe(render: (event: CanonicalEvent) => Record<string, unknown> | null): FrameEncoder {
+function safe<T extends CatalogueType>(
+  types: readonly T[],
+  render: (data: Published<EventDataMap[T]>, event: CanonicalEvent) => Record<string, unknown> | null,
+): FrameEncoder {
   return (event) => {
     try {
-      const message = render(event);
+      const data = publishedData(types, event);
+      const message = data === null ? null : render(data, event);
       return message === null ? null : jsonFrame({ ...message, event_id: event.id });
     } catch {
       return null;
@@ -68,13 +57,14 @@ function safe(render: (event: CanonicalEvent) => Record<string, unknown> | null)
   };
 }
 
-export const jobPostedFrame: FrameEncoder = safe((e) => {
-  const { posting } = e.data as PostingCreatedData;
+export const jobPostedFrame: FrameEncoder = safe(['posting.created'], (d, e) => {
+  if (d.posting === undefined || d.posting === null) return null;
+  const posting = recordOf(d.posting);
   // The original announced only active postings (Requirement 5.1: created with is_active=True).
   if (posting.is_active === false) return null;
   return {
     type: 'job_posted',
-    message: `New job posted: ${posting.job_title} at ${posting.company}`,
+    message: `New job posted: ${String(posting.job_title)} at ${String(posting.company)}`,
     job_id: posting.id,
     job_title: posting.job_title,
     company: posting.company,
@@ -84,41 +74,34 @@ export const jobPostedFrame: FrameEncoder = safe((e) => {
   };
 });
 
-export const applicationReceivedFrame: FrameEncoder = safe((e) => {
-  const d = e.data as ApplicationCreatedData;
-  return {
-    type: 'application_received',
-    message: `New application received from ${d.applicant_name} for ${d.job_title}`,
-    application_id: d.application_id,
-    job_id: d.job_id,
-    applicant_name: d.applicant_name,
-    timestamp: offsetTimestamp(e.ts),
-    data: { job_title: d.job_title, company: d.company ?? null, applicant_id: d.applicant_id ?? null },
-  };
-});
+export const applicationReceivedFrame: FrameEncoder = safe(['application.created'], (d, e) => ({
+  type: 'application_received',
+  message: `New application received from ${String(d.applicant_name)} for ${String(d.job_title)}`,
+  application_id: d.application_id,
+  job_id: d.job_id,
+  applicant_name: d.applicant_name,
+  timestamp: offsetTimestamp(e.ts),
+  data: { job_title: d.job_title, company: d.company ?? null, applicant_id: d.applicant_id ?? null },
+}));
 
-export const applicationStatusChangedFrame: FrameEncoder = safe((e) => {
-  const d = e.data as ApplicationStatusChangedData;
-  return {
-    type: 'application_status_changed',
-    message: `Your application for ${d.job_title} ${statusPhrase(d.new_status)}`,
-    application_id: d.application_id,
-    old_status: d.old_status,
-    new_status: d.new_status,
-    job_title: d.job_title,
-    timestamp: offsetTimestamp(e.ts),
-    job_id: d.job_id ?? null,
-    company: d.company ?? null,
-  };
-});
+export const applicationStatusChangedFrame: FrameEncoder = safe(['application.status_changed'], (d, e) => ({
+  type: 'application_status_changed',
+  message: `Your application for ${String(d.job_title)} ${statusPhrase(String(d.new_status))}`,
+  application_id: d.application_id,
+  old_status: d.old_status,
+  new_status: d.new_status,
+  job_title: d.job_title,
+  timestamp: offsetTimestamp(e.ts),
+  job_id: d.job_id ?? null,
+  company: d.company ?? null,
+}));
 
-export const matchScoreFrame: FrameEncoder = safe((e) => {
-  const d = e.data as AnalysisCompletedData;
+export const matchScoreFrame: FrameEncoder = safe(['analysis.completed'], (d, e) => {
   // An analysis without a match score (a skill-gap run, say) is not a match notification.
   if (typeof d.match_score !== 'number' || !Number.isFinite(d.match_score)) return null;
   return {
     type: 'match_score_calculated',
-    message: matchMessage(d.match_score, d.job_title),
+    message: matchMessage(d.match_score, String(d.job_title)),
     job_id: d.job_id,
     job_title: d.job_title,
     match_score: d.match_score,
@@ -127,8 +110,7 @@ export const matchScoreFrame: FrameEncoder = safe((e) => {
   };
 });
 
-export const notificationFrame: FrameEncoder = safe((e) => {
-  const d = e.data as NotificationData;
+export const notificationFrame: FrameEncoder = safe(['notification', 'system.notification'], (d, e) => {
   if (typeof d.message !== 'string') return null;
   return {
     type: 'notification',

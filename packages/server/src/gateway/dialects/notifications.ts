@@ -1,4 +1,14 @@
-import { CloseCode, EventTypes, topics, type NotificationsClientMessage } from '@jobstream/protocol';
+import {
+  CloseCode,
+  EventTypes,
+  recordOf,
+  topics,
+  type ApplicationCreatedData,
+  type ApplicationStatusChangedData,
+  type NotificationData,
+  type NotificationsClientMessage,
+  type Published,
+} from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
@@ -141,12 +151,13 @@ class NotificationsSession implements DialectSession {
     const { event } = hubEvent;
     const route = routes[event.type];
     if (route === undefined) return;
-    const data = event.data as { applicant_id?: unknown; notification_type?: unknown } | null;
+    const data: Published<ApplicationCreatedData | ApplicationStatusChangedData | NotificationData> =
+      recordOf(event.data);
     // Both sides of an application share the event: the recruiter hears of it, the applicant does not.
-    if (event.type === EventTypes.applicationCreated && data?.applicant_id === userId) return;
-    if (event.type === EventTypes.applicationStatusChanged && data?.applicant_id !== userId) return;
+    if (event.type === EventTypes.applicationCreated && data.applicant_id === userId) return;
+    if (event.type === EventTypes.applicationStatusChanged && data.applicant_id !== userId) return;
     const keys =
-      route.wireType === 'notification' && typeof data?.notification_type === 'string'
+      route.wireType === 'notification' && typeof data.notification_type === 'string'
         ? [route.wireType, data.notification_type]
         : [route.wireType];
     if (!this.#filter.wants(keys)) return;
