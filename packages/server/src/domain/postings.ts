@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
 import type { Posting as PostingRow } from '../store/schema.js';
 import type { Store, Tx } from '../store/store.js';
-import { dedupeKey } from '../work/scrape/dedupe.js';
+import { dedupeKey } from '../store/dedupe-key.js';
 import { isAdmin, notFound, now, parseJsonArray, requireRole } from './access.js';
 
 export interface PostingServiceOptions {

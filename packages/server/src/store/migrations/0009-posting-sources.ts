@@ -1,5 +1,5 @@
 import type { Kysely, Migration } from 'kysely';
-import { dedupeKey } from '../../work/scrape/dedupe.js';
+import { dedupeKey } from '../dedupe-key.js';
 
 /**
  * The same job on several boards is one posting: `dedupe_key` (company, title and location, normalised)

@@ -3,7 +3,7 @@ import type { PostingService } from '../../domain/postings.js';
 import { toPosting } from '../../domain/postings.js';
 import type { Posting as PostingRow } from '../../store/schema.js';
 import type { Tx } from '../../store/store.js';
-import { dedupeKey } from './dedupe.js';
+import { dedupeKey } from '../../store/dedupe-key.js';
 import type { ScrapedPosting } from './normalized.js';
 
 /**

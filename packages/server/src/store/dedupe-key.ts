@@ -1,4 +1,6 @@
 /**
+ * The `dedupe_key` column of `postings` (kept here, beside the schema, since a migration fills it too).
+ *
  * One job's key across boards: its company, title and location, each lower-cased, accents, punctuation
  * and extra whitespace dropped ("ACME, Inc." and "Acme Inc" are one company; "Sr. Engineer – Remote"
  * and "sr engineer remote" one title).
