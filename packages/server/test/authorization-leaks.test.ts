@@ -232,6 +232,14 @@ test('no transport delivers any canonical event type to another user or an anony
       20_000,
     );
   }
+  // The posting's recruiter reads the status change on their own topic (their board moves with it):
+  // the application REST shows them, and nothing the applicant wrote.
+  const changed = await recruiterSees.waitFor(
+    ownerGot('application.status_changed', `user:${recruiter.id}`),
+    20_000,
+  );
+  assert.equal((changed as { data: { applicant_id: string } }).data.applicant_id, owner.id);
+  assert.ok(!JSON.stringify(changed).includes(CANARY), 'no cover letter or notes in it');
   const ownWork = new Set(
     ownerSees.frames
       .filter(ownerGot('work.created', `user:${owner.id}`))
