@@ -12,6 +12,7 @@ import { postingSourcesMigration } from './0009-posting-sources.js';
 import { sourceValidatorsMigration } from './0010-source-validators.js';
 import { webhooksMigration } from './0011-webhooks.js';
 import { pushMigration } from './0012-push.js';
+import { inboxMigration } from './0013-inbox.js';
 
 /**
  * Every migration, by name, in the order they run. In code rather than read from a folder, so that
@@ -31,5 +32,6 @@ export function createMigrations(dialect: StoreDialect): Record<string, Migratio
     '0010_source_validators': sourceValidatorsMigration(),
     '0011_webhooks': webhooksMigration(),
     '0012_push': pushMigration(),
+    '0013_inbox': inboxMigration(dialect),
   };
 }
