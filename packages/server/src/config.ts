@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { privateAllowSchema, trustProxySchema } from './network-settings.js';
 import { originListSchema } from './origin-list.js';
+import { ConfigError } from './config-error.js';
 import { redisUrlFromParts } from './redis-parts.js';
+
+export { ConfigError };
 
 /**
  * Every setting: its environment variable, the `jobstream serve` flag that mirrors it, its default and
@@ -272,10 +275,6 @@ export type SettingName = keyof Settings;
 export function flagOf(name: SettingName): string {
   const env = settings[name].env.replace(/^JOBSTREAM_/, '');
   return env.toLowerCase().replaceAll('_', '-');
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 
 /** REDIS_HOST, REDIS_PORT, REDIS_DB and REDIS_PASSWORD as loaded (unset ones undefined). */
 export interface RedisParts {
