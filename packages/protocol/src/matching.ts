@@ -220,6 +220,16 @@ export const MatchingEventSchema = z.discriminatedUnion('type', [
   MatchingMatchPersistedEventSchema,
 ]);
 
+/**
+ * The matching stream's server message (`/ws/matching-jobs/{job_id}`): an event as it is, plus what
+ * the stream adds to each, the id it is kept under (as `/api/matching-jobs/{id}/updates/` lists it).
+ */
+export const MatchingStreamMessage = {
+  union: MatchingEventSchema,
+  tag: 'type',
+  adds: { event_id: z.string().describe('the id it is kept under') },
+} as const;
+
 // Compile-time proof that the schemas and the hand-written types of types.ts describe the same shapes.
 // Readonly is erased on both sides: zod infers mutable arrays, types.ts declares readonly ones.
 type Frozen<T> = T extends readonly (infer U)[]

@@ -7,13 +7,13 @@ import {
   JobFeedServerMessage,
   JobQueueClientMessage,
   JobQueueServerMessage,
+  MatchingStreamMessage,
   NotificationsClientMessage,
   NotificationsServerMessage,
   ServerMessage,
   type CloseCodeName,
 } from '@jobstream/protocol';
-import { z } from 'zod';
-import { MatchingEventSchema } from '../../work/matching/events.js';
+import { type z } from 'zod';
 
 /** A tagged union of wire messages and the field that names each. */
 export interface MessageSet {
@@ -132,13 +132,7 @@ export const socketApis: readonly SocketApi[] = [
     description:
       'One matching run, stage by stage, from its first event whenever the client connects. Broadcast only: what the client sends is ignored. A job_id that is not a UUID, does not exist or is not the caller’s is closed with 4001.',
     client: null,
-    server: [
-      {
-        union: MatchingEventSchema,
-        tag: 'type',
-        adds: { event_id: z.string().describe('the id it is kept under') },
-      },
-    ],
+    server: [MatchingStreamMessage],
     closeCodes: [],
     goingAway: 'drop',
     parameters: { job_id: 'the matching run’s id (a UUID)' },
