@@ -32,14 +32,16 @@ const CATCH_UP_CHUNK = 64 * 1024;
 
 /**
  * One client connection, whatever its transport: a bounded queue of outgoing frames, flushed in one
- * write per turn, and the topics it is subscribed to. A client that lets more than `sendBufferBytes`
- * of live frames pile up is closed with 4008, so a slow reader costs bounded memory. Catch-up (a
+ * write per turn (a reply or a small fan-out's frame is written at once when nothing is queued, see
+ * `FlushScheduler.writeNow`), and the topics it is subscribed to. A client that lets more than
+ * `sendBufferBytes` of live frames pile up is closed with 4008, so a slow reader costs bounded memory. Catch-up (a
  * replay) is not counted: it is paced instead, queued a chunk at a time as the socket drains.
  */
 export class Connection implements Flushable {
   readonly id = randomUUID();
   readonly endpoint: string;
   flushState = 0;
+  wroteInTurn = 0;
   /** Last time anything arrived from the peer (ms since epoch). */
   lastSeen = Date.now();
   /** Runs every heartbeat interval while the peer is alive (set by the registry). */
@@ -107,6 +109,22 @@ export class Connection implements Flushable {
       this.#limit
     ) {
       this.close(CloseCode.slowConsumer, 'slow consumer', false);
+      return;
+    }
+    if (
+      urgent &&
+      !this.#replaying &&
+      this.#pending.length === 0 &&
+      this.#transport.buffered() === 0 &&
+      this.#scheduler.writeNow(this)
+    ) {
+      // Nothing is queued or waiting in the socket, so writing now keeps the order of frames. Catch-up
+      // is always queued (it is paced in chunks); a burst in this same turn is queued behind this write.
+      this.#catchUpQueued = 0;
+      this.#catchUpWritten = 0;
+      this.traffic.wrote(1, frame.length);
+      this.#transport.write(frame);
+      this.#pace.written();
       return;
     }
     this.#pending.push(frame);

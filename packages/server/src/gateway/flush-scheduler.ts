@@ -2,6 +2,8 @@
 export interface Flushable {
   /** 0: not queued; 1: in the bulk queue; 2: in the urgent queue (and maybe the bulk one too). */
   flushState: number;
+  /** The scheduler's turn in which it last wrote at once (see `FlushScheduler.writeNow`). */
+  wroteInTurn: number;
   flush(): void;
 }
 
@@ -9,10 +11,12 @@ export interface Flushable {
  * Coalesces each connection's pending frames into one write per turn of the event loop.
  *
  * Writes are the expensive part of fan-out (a syscall each), so they are batched per connection and
- * done in a setImmediate after the current I/O phase. A broadcast to many sockets is flushed in slices
- * of at most `budgetMs`, yielding in between, so that no turn of the event loop blocks for long; small
- * fan-outs (a job's few watchers) are urgent and flushed first in every slice, so that their latency
- * does not wait behind a broadcast.
+ * done in a setImmediate after the current I/O phase. A connection with nothing queued may instead
+ * write a small fan-out's frame at once, once per turn (`writeNow`): a lone event then leaves as it
+ * arrives, while a burst to the same connection in the same turn still goes out in one write. A
+ * broadcast to many sockets is flushed in slices of at most `budgetMs`, yielding in between, so that no
+ * turn of the event loop blocks for long; small fan-outs (a job's few watchers) are urgent and flushed
+ * first in every slice, so that their latency does not wait behind a broadcast.
  */
 export class FlushScheduler {
   readonly #budgetMs: number;
@@ -20,10 +24,26 @@ export class FlushScheduler {
   #bulk: Flushable[] = [];
   #bulkHead = 0;
   #scheduled = false;
+  /** Counts the scheduler's runs: a connection writes at once at most once between two runs. */
+  #turn = 1;
 
-  /** @param budgetMs longest slice of bulk flushing per turn. @default 2 */
+  /** @param budgetMs longest slice of bulk flushing per turn. @default 1 */
   constructor(budgetMs = 1) {
     this.#budgetMs = budgetMs;
+  }
+
+  /**
+   * true when `target` may write at once, this turn: it has not already done so since the last run.
+   * A turn in which anything was written at once ends with a run, so that the next turn may too.
+   */
+  writeNow(target: Flushable): boolean {
+    if (target.wroteInTurn === this.#turn) return false;
+    target.wroteInTurn = this.#turn;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#run);
+    }
+    return true;
   }
 
   schedule(target: Flushable, urgent: boolean): void {
@@ -44,6 +64,7 @@ export class FlushScheduler {
 
   readonly #run = (): void => {
     this.#scheduled = false;
+    this.#turn++;
     const urgent = this.#urgent;
     this.#urgent = [];
     for (const target of urgent) {
