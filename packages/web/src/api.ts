@@ -1,5 +1,5 @@
 // The REST calls the dashboard makes, on the server it was served from.
-import type { Posting, QueueStats, WorkJob } from '@jobstream/protocol';
+import type { Posting, QueueStats, Role, WorkJob } from '@jobstream/protocol';
 import type { Recommendations } from './state.js';
 
 export class ApiError extends Error {
@@ -48,7 +48,7 @@ export interface SignedIn {
     readonly id: string;
     readonly email: string;
     readonly name: string;
-    readonly role: string;
+    readonly role: Role;
   };
 }
 
