@@ -94,3 +94,38 @@ test(
     assert.deepEqual(event.data, { n: 1 });
   },
 );
+
+test('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY come together, as base64url P-256 keys; VAPID_SUBJECT is a contact', () => {
+  const publicKey = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url');
+  const privateKey = Buffer.alloc(32, 9).toString('base64url');
+  const config = loadConfig({ VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey });
+  assert.equal(config.vapidPublicKey, publicKey);
+  assert.equal(describeConfig(config).vapidPrivateKey, '(set)', 'never the private key in the log');
+  assert.equal(loadConfig({}).vapidPublicKey, undefined);
+  assert.throws(
+    () => loadConfig({ VAPID_PUBLIC_KEY: publicKey }),
+    /VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together/,
+  );
+  assert.throws(() => loadConfig({ VAPID_PRIVATE_KEY: privateKey }), /set both or neither/);
+  assert.throws(
+    () => loadConfig({ VAPID_PUBLIC_KEY: publicKey.slice(2), VAPID_PRIVATE_KEY: privateKey }),
+    /VAPID_PUBLIC_KEY \(--vapid-public-key\) is invalid: must be 65 bytes/,
+  );
+  assert.throws(
+    () => loadConfig({ VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: 'not+base64url' }),
+    /VAPID_PRIVATE_KEY/,
+  );
+  assert.equal(
+    loadConfig({ VAPID_SUBJECT: 'https://jobs.example/contact' }).vapidSubject,
+    'https://jobs.example/contact',
+  );
+  assert.throws(
+    () => loadConfig({ VAPID_SUBJECT: 'ops@example.test' }),
+    /VAPID_SUBJECT .* must be a mailto: or https: URL/,
+  );
+  assert.deepEqual(loadConfig({ PUSH_ALLOW_PRIVATE: '127.0.0.1, 10.0.0.0/8' }).pushAllowPrivate, [
+    '127.0.0.1',
+    '10.0.0.0/8',
+  ]);
+  assert.throws(() => loadConfig({ PUSH_ALLOW_PRIVATE: 'not a host!' }), /PUSH_ALLOW_PRIVATE/);
+});

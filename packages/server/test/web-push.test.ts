@@ -8,6 +8,7 @@ import { VAPID_FILE } from '../src/push/vapid-keys.js';
 import { api, signUp, watcher, type TestUser } from './helpers/api.js';
 import { startPushService, testBrowser } from './helpers/push-service.js';
 import { startServer, testDatabaseUrl, type TestServer } from './helpers/server.js';
+import { storeBackends } from './helpers/store-backends.js';
 import { sleep } from './helpers/ws-client.js';
 
 /** The push stub is on loopback over plain http: PUSH_ALLOW_PRIVATE lets exactly it through. */
@@ -191,6 +192,24 @@ test('a push service answering 410 removes the subscription; the others keep the
   );
 });
 
+test('a push the push service answers 503 to is tried again, and a 400 is not', async (t) => {
+  const { service, server } = await setUp(t);
+  const ada = await signUp(server.url, 'Ada', 'job_seeker');
+  await subscribe(ada, service.browser('busy').subscription);
+  await subscribe(ada, service.browser('picky').subscription);
+  service.answer('busy', 503, 201);
+  service.answer('picky', 400);
+  await followupDue(ada);
+  const pushes = await service.pushes(3);
+  await sleep(1500);
+  const byPath = (path: string) => service.received.filter((p) => p.path === path);
+  assert.equal(byPath('/push/busy').length, 2, 'the 503 tried again, then delivered');
+  assert.equal(byPath('/push/picky').length, 1, 'a 400 is not tried again');
+  const ids = new Set(pushes.map((p) => (p.payload as { id: string }).id));
+  assert.equal(ids.size, 1, 'the same push each time');
+  assert.equal(await subscriptionCount(server, ada.id), 2, 'neither subscription removed');
+});
+
 test('subscriptions: signed-in users only, validated, bounded per user, deleted by endpoint', async (t) => {
   const { service, server } = await setUp(t);
   const ada = await signUp(server.url, 'Ada', 'job_seeker');
@@ -296,3 +315,22 @@ test('the VAPID keys are generated once, kept in the data folder (0600) across a
   const given = await api(third.url)<{ public_key: string }>('GET', '/api/v1/push/public-key');
   assert.equal(given.body.public_key, configured.publicKey);
 });
+
+for (const backend of (await storeBackends()).filter((b) => b.name === 'postgres')) {
+  test(
+    'on PostgreSQL, nodes starting at once share one generated VAPID key pair, kept across restarts',
+    { skip: backend.skip },
+    async (t) => {
+      const database = await backend.database(t);
+      const env = { DATABASE_URL: database.url };
+      const [a, b] = await Promise.all([startServer(t, env), startServer(t, env)]);
+      const keyOf = async (server: TestServer) =>
+        (await api(server.url)<{ public_key: string }>('GET', '/api/v1/push/public-key')).body.public_key;
+      const key = await keyOf(a);
+      assert.equal(await keyOf(b), key);
+      await Promise.all([a.server.close(), b.server.close()]);
+      const again = await startServer(t, env);
+      assert.equal(await keyOf(again), key);
+    },
+  );
+}

@@ -35,7 +35,7 @@ export async function startPushService(t: TestContext) {
   const browsers = new Map<string, TestBrowser>();
   const received: ReceivedPush[] = [];
   const problems: string[] = [];
-  const statuses = new Map<string, number>();
+  const statuses = new Map<string, number[]>();
   const waiters: { count: number; resolve: () => void }[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -46,7 +46,9 @@ export async function startPushService(t: TestContext) {
         .then((push) => {
           received.push(push);
           for (const w of waiters.filter((w) => received.length >= w.count)) w.resolve();
-          res.writeHead(statuses.get(path) ?? 201).end();
+          // The answers given for this path in turn; the last one stays.
+          const queue = statuses.get(path) ?? [];
+          res.writeHead((queue.length > 1 ? queue.shift() : queue[0]) ?? 201).end();
         })
         .catch((error: unknown) => {
           problems.push(`${path}: ${String(error)}`);
@@ -97,9 +99,9 @@ export async function startPushService(t: TestContext) {
       browsers.set(path, browser);
       return browser;
     },
-    /** What the push service answers at `/push/<name>` from now on (410: the subscription is gone). */
-    answer(name: string, status: number): void {
-      statuses.set(`/push/${name}`, status);
+    /** What the push service answers at `/push/<name>` from now on, in turn, the last one staying (410: gone). */
+    answer(name: string, ...answers: number[]): void {
+      statuses.set(`/push/${name}`, answers);
     },
     /** Resolves once `count` pushes have come. */
     pushes(count: number, timeoutMs = 8000): Promise<ReceivedPush[]> {
