@@ -67,6 +67,13 @@ export interface WsGatewayDeps {
   readonly dialects: readonly WsDialect[];
 }
 
+/**
+ * `ws` closes the socket itself on an error (1009 for an oversized frame, 1002 for a protocol error).
+ * One function for every socket: a closure made per upgrade would keep that upgrade's request (headers
+ * and all) alive for the life of the connection.
+ */
+const ignoreSocketError = (): void => {};
+
 /** Handles HTTP upgrades for every WebSocket endpoint and wires each socket to its dialect. */
 export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close(): void } {
   const wss = new WebSocketServer({
@@ -79,9 +86,7 @@ export function attachWsGateway(server: Server, deps: WsGatewayDeps): { close():
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const { dialect, params, url } = route(request.url);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', () => {
-        // ws closes the socket itself (1009 for an oversized frame, 1002 for a protocol error).
-      });
+      ws.on('error', ignoreSocketError);
       // The socket is upgraded: from here on a failure is a close code, never an HTTP answer.
       admit(ws, request, url, dialect, params).catch((error: unknown) => {
         deps.logger.error({ err: error, endpoint: dialect.name }, 'WebSocket session failed to start');
