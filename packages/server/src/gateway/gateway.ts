@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { Config } from '../config.js';
-import { channelsDialect } from './dialects/channels.js';
-import { jobFeedDialect } from './dialects/job-feed.js';
-import { jobQueueDialect } from './dialects/job-queue.js';
+import { createChannelsDialect } from './dialects/channels.js';
+import { createJobFeedDialect } from './dialects/job-feed.js';
+import { createJobQueueDialect } from './dialects/job-queue.js';
 import { createMatchingDialect } from './dialects/matching.js';
-import { nativeDialect } from './dialects/native.js';
+import { createNativeDialect } from './dialects/native.js';
 import { createNotificationsDialect } from './dialects/notifications.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { ConnectionRegistry } from './registry.js';
@@ -50,10 +50,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const shutdown = new AbortController();
   // The WebSocket endpoints (see dialects/).
   const dialects: readonly WsDialect[] = [
-    nativeDialect,
-    jobFeedDialect,
-    channelsDialect,
-    jobQueueDialect,
+    createNativeDialect(),
+    createJobFeedDialect(),
+    createChannelsDialect(),
+    createJobQueueDialect(),
     // A run is replayed from the events it kept: whatever its size, and across restarts.
     createMatchingDialect({ runEvents: deps.runEvents }),
     // The notifications API refuses browser origins that CORS_ORIGINS does not allow.

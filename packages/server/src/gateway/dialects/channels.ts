@@ -1,10 +1,18 @@
 import { CloseCode, ErrorCode, topics } from '@jobstream/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import type { HubEvent } from '../../hub/hub-event.js';
-import { parseClientJson, TOO_DEEP } from '../client-json.js';
-import { HeldMessages } from '../held-messages.js';
+import { TOO_DEEP } from '../client-json.js';
+import {
+  closeFor,
+  frameSink,
+  parseMessage,
+  SerialQueue,
+  sharedFrame,
+  type DialectContext,
+  type DialectSession,
+  type WsDialect,
+} from '../dialect.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
-import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
 import { channelCountsOf, type ChannelCounts } from './channels-counts.js';
 import {
@@ -21,30 +29,26 @@ import { channelsEventFrame } from './channels-render.js';
  * and postings (`job.created`) while it is subscribed to the `jobs` channel. The other channels carry
  * only user-addressed events, so subscribing to them is bookkeeping (`list_channels`, counts).
  */
-export const channelsDialect: WsDialect = {
-  name: 'channels',
-  goingAway: uvicornGoingAway,
-  match: (pathname) => (pathname === '/api/v1/ws' || pathname === '/api/v1/ws/' ? {} : null),
-  open: (context) => new ChannelsSession(context),
-};
+export function createChannelsDialect(): WsDialect {
+  // Every socket gets the same system.ping bytes within a heartbeat round (the registry beats them all
+  // in one loop): rendered at most once a second, not once per connection.
+  const systemPing = sharedFrame(1000, (now) => {
+    const ts = new Date(now).toISOString();
+    return jsonFrame({ type: 'system.ping', data: { timestamp: ts }, timestamp: ts });
+  });
+  return {
+    name: 'channels',
+    goingAway: uvicornGoingAway,
+    match: (pathname) => (pathname === '/api/v1/ws' || pathname === '/api/v1/ws/' ? {} : null),
+    open: (context) => new ChannelsSession(context, systemPing),
+  };
+}
 
 /** The one channel that maps to a broadcast topic of its own. */
 const channelTopics: Partial<Record<ChannelName, string>> = { jobs: topics.postings };
 
 const stamp = (): string => new Date().toISOString();
 const envelope = (type: string, data: unknown): Buffer => jsonFrame({ type, data, timestamp: stamp() });
-
-// Every socket gets the same system.ping bytes within a heartbeat round (the registry beats them all
-// in one loop): rendered at most once a second, not once per connection.
-let lastPing: { at: number; frame: Buffer } = { at: 0, frame: Buffer.alloc(0) };
-function systemPing(): Buffer {
-  const now = Date.now();
-  if (now - lastPing.at >= 1000) {
-    const ts = new Date(now).toISOString();
-    lastPing = { at: now, frame: jsonFrame({ type: 'system.ping', data: { timestamp: ts }, timestamp: ts }) };
-  }
-  return lastPing.frame;
-}
 
 class ChannelsSession implements DialectSession {
   readonly #ctx: DialectContext;
@@ -53,26 +57,22 @@ class ChannelsSession implements DialectSession {
   #userId: string | null = null;
   #counted = false;
   /** Set-up, then each client message in turn: replies keep the order of the requests. */
-  #queue: Promise<void>;
-  /** What waits in `#queue`, bounded. */
-  readonly #held = new HeldMessages();
+  readonly #queue: SerialQueue;
+  readonly #systemPing: () => Buffer;
+  readonly #sink: (event: HubEvent) => void;
 
-  constructor(ctx: DialectContext) {
+  constructor(ctx: DialectContext, systemPing: () => Buffer) {
     this.#ctx = ctx;
+    this.#systemPing = systemPing;
+    this.#sink = frameSink(ctx.connection, channelsEventFrame);
     this.#counts = channelCountsOf(ctx.hub);
     // A connection that could not be set up (the broker is down, say) is closed: no half-open session.
-    this.#queue = this.#start().catch((error: unknown) => {
-      const appError = toAppError(error);
-      ctx.connection.close(appError.closeCode ?? CloseCode.internal, appError.message.slice(0, 120));
-    });
+    const setUp = this.#start().catch((error: unknown) => closeFor(ctx.connection, error));
+    this.#queue = new SerialQueue(setUp, (error) => this.#failed(error));
   }
 
   message(text: string): void {
-    if (!this.#held.hold(text)) return this.#ctx.refused();
-    this.#queue = this.#queue
-      .then(() => this.#handle(text))
-      .catch((error: unknown) => this.#failed(error))
-      .then(() => this.#held.release(text));
+    if (!this.#queue.then(() => this.#handle(text), text)) this.#ctx.refused();
   }
 
   rateLimited(): void {
@@ -82,13 +82,8 @@ class ChannelsSession implements DialectSession {
   heartbeat(): void {
     // The ping frame makes browsers answer on their own; system.ping is the document's keep-alive.
     this.#ctx.connection.send(pingFrame, false);
-    this.#ctx.connection.send(systemPing(), false);
+    this.#ctx.connection.send(this.#systemPing(), false);
   }
-
-  readonly #sink = (event: HubEvent): void => {
-    const frame = event.frame(channelsEventFrame);
-    if (frame) this.#ctx.connection.send(frame, event.fanout < 64);
-  };
 
   async #start(): Promise<void> {
     // Yield first: the gateway registers the connection when open() returns, and a close before that
@@ -146,18 +141,13 @@ class ChannelsSession implements DialectSession {
 
   async #handle(text: string): Promise<void> {
     if (!this.#ctx.connection.open) return;
-    const json = parseClientJson(text);
-    if (!json.ok) {
-      this.#error(json.reason === 'too_deep' ? `Invalid message: ${TOO_DEEP}` : 'Invalid JSON');
+    const parsed = parseMessage(text, ChannelsClientMessage);
+    if (!parsed.ok) {
+      if (parsed.reason === 'invalid') this.#error(describeInvalid(parsed.fields));
+      else this.#error(parsed.reason === 'too_deep' ? `Invalid message: ${TOO_DEEP}` : 'Invalid JSON');
       return;
     }
-    const raw = json.value;
-    const parsed = ChannelsClientMessage.safeParse(raw);
-    if (!parsed.success) {
-      this.#error(describeInvalid(raw));
-      return;
-    }
-    const msg = parsed.data;
+    const msg = parsed.message;
     const { connection } = this.#ctx;
     switch (msg.action) {
       case 'subscribe': {
@@ -270,13 +260,12 @@ function unknownChannel(name: string): string {
   return `Unknown channel: ${name.slice(0, 100)}. Available channels: ${CHANNELS.join(', ')}`;
 }
 
-/** What is wrong with a message that parsed as JSON but is no known action. */
-function describeInvalid(raw: unknown): string {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'A message must be a JSON object';
-  const action = (raw as { action?: unknown }).action;
+/** What is wrong with a message that parsed as JSON but is no known action (`fields`: its object). */
+function describeInvalid(fields: Readonly<Record<string, unknown>> | null): string {
+  if (fields === null) return 'A message must be a JSON object';
+  const { action, channel } = fields;
   if (action === undefined) return "Missing 'action' field";
   if (typeof action !== 'string' || !clientActions.includes(action))
     return `Unknown action: ${(typeof action === 'string' ? action : JSON.stringify(action)).slice(0, 100)}`;
-  const channel = (raw as { channel?: unknown }).channel;
   return channel === undefined ? "Missing 'channel' field" : "Invalid 'channel' field: expected a string";
 }

@@ -62,14 +62,3 @@ export const TOPIC_OF: Readonly<Record<JobFeedEvent, string>> = {
   scrape_started: topics.scrapes,
   scrape_completed: topics.scrapes,
 };
-
-let lastBeat: { at: number; frame: Buffer } | undefined;
-
-/**
- * The `heartbeat` message. The registry beats every connection in one loop, so the frame is built once
- * per millisecond that loop spans, not once per connection.
- */
-export function heartbeatFrame(now = Date.now()): Buffer {
-  if (lastBeat?.at !== now) lastBeat = { at: now, frame: envelope('heartbeat', {}, isoUtc(now)) };
-  return lastBeat.frame;
-}

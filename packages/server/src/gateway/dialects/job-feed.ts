@@ -1,5 +1,4 @@
 import {
-  CloseCode,
   ErrorCode,
   JOB_FEED_CLIENT_TYPES,
   JOB_FEED_EVENTS,
@@ -15,15 +14,23 @@ import {
 } from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { version } from '../../version.js';
-import { parseClientJson, TOO_DEEP } from '../client-json.js';
-import { HeldMessages } from '../held-messages.js';
+import { TOO_DEEP } from '../client-json.js';
+import {
+  closeFor,
+  deliver,
+  parseMessage,
+  SerialQueue,
+  sharedFrame,
+  type DialectContext,
+  type DialectSession,
+  type WsDialect,
+} from '../dialect.js';
 import { pingFrame } from '../ws-frame.js';
-import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
 import { uvicornGoingAway } from './going-away.js';
 import { JobFeedRateLimit, rateLimitMessage } from './job-feed-rate-limit.js';
 import {
   envelope,
-  heartbeatFrame,
+  isoUtc,
   JOB_FEED_NAMES,
   jobFeedFrame,
   SCORE_EVENT,
@@ -38,12 +45,17 @@ const FEED_TOPICS = [topics.postings, topics.scrapes] as const;
 const MAX_SCORES = 1000;
 
 /** JobSentinel's feed of postings and scrape runs at `/api/v1/ws/jobs`: spec/job-feed.md. */
-export const jobFeedDialect: WsDialect = {
-  name: 'job-feed',
-  goingAway: uvicornGoingAway,
-  match: (pathname) => (PATHS.has(pathname) ? {} : null),
-  open: (context) => new JobFeedSession(context),
-};
+export function createJobFeedDialect(): WsDialect {
+  // The registry beats every connection in one loop: the `heartbeat` message is built once per
+  // millisecond that loop spans, not once per connection.
+  const heartbeat = sharedFrame(1, (now) => envelope('heartbeat', {}, isoUtc(now)));
+  return {
+    name: 'job-feed',
+    goingAway: uvicornGoingAway,
+    match: (pathname) => (PATHS.has(pathname) ? {} : null),
+    open: (context) => new JobFeedSession(context, heartbeat),
+  };
+}
 
 /**
  * One job-feed connection. The server chooses its topics (the client names event types, not topics):
@@ -55,19 +67,22 @@ class JobFeedSession implements DialectSession {
   readonly #limit = new JobFeedRateLimit();
   /** The event types this connection wants; null for all of them. */
   #filter: ReadonlySet<string> | null = null;
-  #queue: Promise<void>;
-  /** What waits in `#queue`, bounded. */
-  readonly #held = new HeldMessages();
+  /** Set-up, then each client message (and rate-limit answer) in turn. */
+  readonly #queue: SerialQueue;
+  readonly #heartbeat: () => Buffer;
   /** The reader's own score (0–1) of postings analysed while connected, newest last, bounded. */
   readonly #scores = new Map<number, number>();
 
-  constructor(ctx: DialectContext) {
+  constructor(ctx: DialectContext, heartbeat: () => Buffer) {
     this.#ctx = ctx;
-    this.#queue = this.#follow().then(() => {
-      ctx.connection.send(envelope('connected', { message: 'Connected to Jobstream', version }));
-    });
-    // Without its topics the connection is useless: close it, so that the client reconnects.
-    this.#queue = this.#queue.catch(() => ctx.connection.close(CloseCode.internal, 'internal error'));
+    this.#heartbeat = heartbeat;
+    const setUp = this.#follow()
+      .then(() => {
+        ctx.connection.send(envelope('connected', { message: 'Connected to Jobstream', version }));
+      })
+      // Without its topics the connection is useless: close it, so that the client reconnects.
+      .catch((error: unknown) => closeFor(ctx.connection, error, 'internal error'));
+    this.#queue = new SerialQueue(setUp, (error) => this.#fail(error));
   }
 
   message(text: string): void {
@@ -77,48 +92,33 @@ class JobFeedSession implements DialectSession {
       const answer = () =>
         this.#error(message, ErrorCode.rateLimited, { retry_after_seconds: refusal.retryAfterSeconds });
       // In turn after the replies before it; at once (out of turn) when too much is waiting already.
-      if (!this.#then(answer, '')) answer();
+      if (!this.#queue.then(answer, '')) answer();
       return;
     }
-    if (!this.#then(() => this.#handle(text), text)) this.#ctx.refused();
+    if (!this.#queue.then(() => this.#handle(text), text)) this.#ctx.refused();
   }
 
   rateLimited(): void {
     const answer = () => this.#error(rateLimitMessage(null), ErrorCode.rateLimited);
-    if (!this.#then(answer, '')) answer();
+    if (!this.#queue.then(answer, '')) answer();
   }
 
   heartbeat(): void {
     // The ping frame makes dead peers visible (a live one answers it by itself); the message is the
     // document's keep-alive, sent on a fixed schedule whatever the filter.
     this.#ctx.connection.send(pingFrame, false);
-    this.#ctx.connection.send(heartbeatFrame(), false);
-  }
-
-  /** Queues `task` (for a message of `text`) after the others; false when too much is waiting. */
-  #then(task: () => void | Promise<void>, text: string): boolean {
-    if (!this.#held.hold(text)) return false;
-    this.#queue = this.#queue
-      .then(task)
-      .catch((error: unknown) => this.#fail(error))
-      .then(() => this.#held.release(text));
-    return true;
+    this.#ctx.connection.send(this.#heartbeat(), false);
   }
 
   async #handle(text: string): Promise<void> {
-    const json = parseClientJson(text);
-    if (!json.ok) {
-      if (json.reason === 'too_deep') this.#error(`Message ${TOO_DEEP}`, ErrorCode.invalidMessage);
-      else this.#error('Invalid JSON', ErrorCode.invalidJson);
+    const parsed = parseMessage(text, JobFeedClientMessage);
+    if (!parsed.ok) {
+      if (parsed.reason === 'invalid_json') this.#error('Invalid JSON', ErrorCode.invalidJson);
+      else if (parsed.reason === 'too_deep') this.#error(`Message ${TOO_DEEP}`, ErrorCode.invalidMessage);
+      else this.#error(describeInvalid(parsed.fields), ErrorCode.invalidMessage);
       return;
     }
-    const raw = json.value;
-    const parsed = JobFeedClientMessage.safeParse(raw);
-    if (!parsed.success) {
-      this.#error(describeInvalid(raw), ErrorCode.invalidMessage);
-      return;
-    }
-    const msg = parsed.data;
+    const msg = parsed.message;
     switch (msg.type) {
       case 'ping':
         this.#ctx.connection.send(envelope('pong', {}));
@@ -189,8 +189,11 @@ class JobFeedSession implements DialectSession {
     if (scored) this.#remember(data);
     // Most readers have no score of their own (anonymous ones never): they take the shared frame at once.
     const score = scored || this.#scores.size === 0 ? undefined : this.#scores.get(postingId(data) ?? -1);
-    const frame = score === undefined ? event.frame(jobFeedFrame) : withScore(event.event, score);
-    if (frame) this.#ctx.connection.send(frame, event.fanout < 64);
+    deliver(
+      this.#ctx.connection,
+      event,
+      score === undefined ? event.frame(jobFeedFrame) : withScore(event.event, score),
+    );
   };
 
   #remember(data: unknown): void {
@@ -220,9 +223,9 @@ function postingId(data: unknown): number | undefined {
 }
 
 /** A plain sentence naming what is wrong with a message that parsed as JSON. */
-function describeInvalid(raw: unknown): string {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'Message must be a JSON object';
-  const type = (raw as { type?: unknown }).type;
+function describeInvalid(fields: Readonly<Record<string, unknown>> | null): string {
+  if (fields === null) return 'Message must be a JSON object';
+  const { type } = fields;
   if (typeof type !== 'string') return 'Message must have a string "type"';
   if (!JOB_FEED_CLIENT_TYPES.includes(type)) return `Unknown message type: ${type.slice(0, 100)}`;
   return `Invalid ${type} message: "events" must be a list of at most ${MAX_FILTER_NAMES} event type names`;

@@ -1,9 +1,15 @@
 import { CloseCode, topics } from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
-import { parseClientJson } from '../client-json.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Connection } from '../connection.js';
-import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import {
+  closeFor,
+  deliver,
+  readJson,
+  type DialectContext,
+  type DialectSession,
+  type WsDialect,
+} from '../dialect.js';
 import { uvicornGoingAway } from './going-away.js';
 import { JOB_QUEUE_ENCODERS, statsCounts } from './job-queue-render.js';
 
@@ -11,12 +17,14 @@ const PATHS = new Set(['/api/ws/jobs', '/api/ws/jobs/']);
 const textPong = textFrame('pong');
 
 /** The work queue dashboard's socket at `/api/ws/jobs`: spec/job-queue.md. */
-export const jobQueueDialect: WsDialect = {
-  name: 'job-queue',
-  goingAway: uvicornGoingAway,
-  match: (pathname) => (PATHS.has(pathname) ? {} : null),
-  open: (context) => new JobQueueSession(context),
-};
+export function createJobQueueDialect(): WsDialect {
+  return {
+    name: 'job-queue',
+    goingAway: uvicornGoingAway,
+    match: (pathname) => (PATHS.has(pathname) ? {} : null),
+    open: (context) => new JobQueueSession(context),
+  };
+}
 
 /**
  * One job-queue connection: no welcome (the document has none), the `queue` topic (and a signed-in
@@ -31,7 +39,7 @@ class JobQueueSession implements DialectSession {
 
   constructor(ctx: DialectContext) {
     this.#connection = ctx.connection;
-    void this.#follow(ctx).catch(() => ctx.connection.close(CloseCode.internal, 'internal error'));
+    void this.#follow(ctx).catch((error: unknown) => closeFor(ctx.connection, error, 'internal error'));
   }
 
   /**
@@ -61,8 +69,7 @@ class JobQueueSession implements DialectSession {
       if (counts === null || this.#lastCounts?.equals(counts)) return;
       this.#lastCounts = counts;
     }
-    const frame = event.frame(encoder);
-    if (frame) this.#connection.send(frame, event.fanout < 64);
+    deliver(this.#connection, event, event.frame(encoder));
   };
 
   message(text: string): void {
@@ -71,8 +78,8 @@ class JobQueueSession implements DialectSession {
       return;
     }
     // Anything else (not JSON, nested too deep, another type) is ignored, as the document has it.
-    const json = parseClientJson(text);
-    if (json.ok && (json.value as { type?: unknown } | null)?.type === 'ping') {
+    const json = readJson(text);
+    if (json.ok && json.fields?.type === 'ping') {
       this.#connection.send(jsonFrame({ type: 'pong', timestamp: new Date().toISOString() }));
     }
   }

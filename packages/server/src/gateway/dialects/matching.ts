@@ -4,7 +4,7 @@ import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import type { Connection } from '../connection.js';
 import type { RunEvent, RunEvents } from '../run-events.js';
 import { pingFrame, textFrame } from '../ws-frame.js';
-import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { closeFor, deliver, type DialectContext, type DialectSession, type WsDialect } from '../dialect.js';
 import { daphneGoingAway } from './going-away.js';
 
 const path = /^\/ws\/matching-jobs\/([^/]+)\/?$/;
@@ -62,9 +62,9 @@ class MatchingSession implements DialectSession {
   constructor(ctx: DialectContext, runEvents: RunEvents) {
     this.#connection = ctx.connection;
     const jobId = ctx.params.jobId ?? '';
-    this.#open(ctx, jobId.toLowerCase(), runEvents).catch(() => {
-      this.#connection.close(CloseCode.internal, 'the run could not be read');
-    });
+    this.#open(ctx, jobId.toLowerCase(), runEvents).catch((error: unknown) =>
+      closeFor(this.#connection, error, 'the run could not be read'),
+    );
   }
 
   async #open(ctx: DialectContext, jobId: string, runEvents: RunEvents): Promise<void> {
@@ -77,8 +77,7 @@ class MatchingSession implements DialectSession {
     const sink = (event: HubEvent): void => {
       const id = keptData(event.event)?.update_id;
       if (typeof id === 'number' && id <= this.#replayed) return;
-      const frame = event.frame(matchingFrame);
-      if (frame) connection.send(frame, event.fanout < 64);
+      deliver(connection, event, event.frame(matchingFrame));
     };
     // Live events are held from here on; what was kept before comes from the store, then the held ones.
     const live = await connection.subscribe(topic, sink, { types: ['matching.'] });

@@ -1,12 +1,19 @@
 import type { CanonicalEvent } from '@jobstream/protocol';
 import { ClientMessage, ErrorCode, Topic, type SubscribeMessage } from '@jobstream/protocol';
-import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
+import type { FrameEncoder } from '../../hub/hub-event.js';
 import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Authorizer, Principal } from '../../auth/principal.js';
-import { parseClientJson, TOO_DEEP } from '../client-json.js';
+import { TOO_DEEP } from '../client-json.js';
 import type { Connection } from '../connection.js';
-import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import {
+  frameSink,
+  parseMessage,
+  type DialectContext,
+  type DialectSession,
+  type MessageError,
+  type WsDialect,
+} from '../dialect.js';
 import { nativeGoingAway } from './going-away.js';
 
 /** Most topics one native connection may subscribe to at once. */
@@ -22,12 +29,14 @@ const appPing = jsonFrame({ type: 'ping' });
 const pong = jsonFrame({ type: 'pong' });
 
 /** The native protocol at `/ws`: docs/PROTOCOL.md. */
-export const nativeDialect: WsDialect = {
-  name: 'native',
-  goingAway: nativeGoingAway,
-  match: (pathname) => (pathname === '/ws' || pathname === '/ws/' ? {} : null),
-  open: (context) => new NativeSession(context),
-};
+export function createNativeDialect(): WsDialect {
+  return {
+    name: 'native',
+    goingAway: nativeGoingAway,
+    match: (pathname) => (pathname === '/ws' || pathname === '/ws/' ? {} : null),
+    open: (context) => new NativeSession(context),
+  };
+}
 
 class NativeSession implements DialectSession {
   // Only what the session needs is kept: holding the whole context would keep the upgrade request
@@ -55,19 +64,13 @@ class NativeSession implements DialectSession {
   }
 
   message(text: string): void {
-    const json = parseClientJson(text);
-    if (!json.ok) {
-      if (json.reason === 'too_deep') this.#error(ErrorCode.invalidMessage, `a message ${TOO_DEEP}`);
-      else this.#error(ErrorCode.invalidJson, 'message is not valid JSON');
+    const parsed = parseMessage(text, ClientMessage);
+    if (!parsed.ok) {
+      if (parsed.reason === 'invalid_json') this.#error(ErrorCode.invalidJson, 'message is not valid JSON');
+      else this.#error(ErrorCode.invalidMessage, describeInvalid(parsed));
       return;
     }
-    const raw = json.value;
-    const parsed = ClientMessage.safeParse(raw);
-    if (!parsed.success) {
-      this.#error(ErrorCode.invalidMessage, describeInvalid(raw, parsed.error.issues));
-      return;
-    }
-    const msg = parsed.data;
+    const msg = parsed.message;
     switch (msg.type) {
       case 'subscribe':
         this.#subscribing++;
@@ -121,11 +124,7 @@ class NativeSession implements DialectSession {
     if (!(await authorizer.canRead(principal, msg.topic))) {
       throw new AppError(ErrorCode.forbidden, `not allowed to read ${msg.topic}`);
     }
-    const sink = (event: HubEvent): void => {
-      const frame = event.frame(nativeEventFrame);
-      if (frame) connection.send(frame, event.fanout < 64);
-    };
-    const result = await connection.subscribe(msg.topic, sink, {
+    const result = await connection.subscribe(msg.topic, frameSink(connection, nativeEventFrame), {
       since: msg.since,
       epoch: msg.epoch,
       types: msg.types,
@@ -160,17 +159,15 @@ class NativeSession implements DialectSession {
 }
 
 /** A plain sentence naming what is wrong with a client message. */
-function describeInvalid(
-  raw: unknown,
-  issues: readonly { path: readonly PropertyKey[]; message: string }[],
-): string {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'a message must be a JSON object';
-  const type = (raw as { type?: unknown }).type;
+function describeInvalid(error: Exclude<MessageError, { reason: 'invalid_json' }>): string {
+  if (error.reason === 'too_deep') return `a message ${TOO_DEEP}`;
+  const { fields } = error;
+  if (fields === null) return 'a message must be a JSON object';
+  const { type, topic } = fields;
   if (typeof type !== 'string') return 'a message needs a string "type"';
   if (!['subscribe', 'unsubscribe', 'ping', 'pong', 'refresh'].includes(type))
     return `unknown message type "${type}"`;
-  const topic = (raw as { topic?: unknown }).topic;
   if (typeof topic === 'string' && !Topic.safeParse(topic).success)
     return `invalid topic "${topic.slice(0, 100)}"`;
-  return `invalid ${type}: ${describeFields(fieldErrors(issues))}`;
+  return `invalid ${type}: ${describeFields(fieldErrors(error.issues))}`;
 }

@@ -1,5 +1,6 @@
 import { NotificationsClientMessage } from '@jobstream/protocol';
-import { parseClientJson, TOO_DEEP } from '../client-json.js';
+import { TOO_DEEP } from '../client-json.js';
+import { readJson } from '../dialect.js';
 
 /**
  * Parsing the client messages of `/ws/notifications/` (spec/notifications.md, their schemas are in
@@ -18,16 +19,13 @@ export type ParsedNotificationsMessage =
  * type to `ping`); the error sentences are the ones the document lists.
  */
 export function parseNotificationsMessage(text: string): ParsedNotificationsMessage {
-  const json = parseClientJson(text);
+  const json = readJson(text);
   if (!json.ok) {
     const error = json.reason === 'too_deep' ? `Invalid message format: ${TOO_DEEP}` : 'Invalid JSON format';
     return { ok: false, error };
   }
-  const raw = json.value;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, error: 'Invalid message format: expected a JSON object' };
-  }
-  const record = raw as Record<string, unknown>;
+  const record = json.fields;
+  if (record === null) return { ok: false, error: 'Invalid message format: expected a JSON object' };
   const type = record.type ?? 'ping';
   if (typeof type !== 'string' || !knownTypes.includes(type)) {
     return { ok: false, error: `Unknown message type: ${describe(type)}` };

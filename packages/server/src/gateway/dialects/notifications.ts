@@ -11,7 +11,7 @@ import {
 } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
-import type { DialectContext, DialectSession, WsDialect } from '../ws-gateway.js';
+import { closeFor, deliver, type DialectContext, type DialectSession, type WsDialect } from '../dialect.js';
 import { daphneGoingAway } from './going-away.js';
 import { HeldMessages } from '../held-messages.js';
 import { MAX_NOTIFICATION_TYPES, NotificationTypeFilter } from './notifications-filter.js';
@@ -112,9 +112,9 @@ class NotificationsSession implements DialectSession {
       this.#refuse(CloseCode.authFailed, 'authentication required');
       return;
     }
-    this.#start(userId, principal.role).catch(() => {
-      connection.close(CloseCode.internal, 'internal error');
-    });
+    this.#start(userId, principal.role).catch((error: unknown) =>
+      closeFor(connection, error, 'internal error'),
+    );
   }
 
   /** Refuses the connection; the gateway keeps a connection closed while opening out of its registry. */
@@ -161,8 +161,7 @@ class NotificationsSession implements DialectSession {
         ? [route.wireType, data.notification_type]
         : [route.wireType];
     if (!this.#filter.wants(keys)) return;
-    const frame = hubEvent.frame(route.encoder);
-    if (frame) this.#ctx.connection.send(frame, hubEvent.fanout < 64);
+    deliver(this.#ctx.connection, hubEvent, hubEvent.frame(route.encoder));
   }
 
   message(text: string): void {
