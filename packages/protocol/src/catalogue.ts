@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CanonicalEvent } from './event.js';
+import type { Published } from './published.js';
 import {
   MatchingCriteriaEventSchema,
   MatchingMatchPersistedEventSchema,
@@ -134,6 +135,18 @@ export interface NotificationData {
   /** Who it was addressed to: a user, a role, or everyone. */
   audience: { user_id: string } | { role: string } | 'everyone';
 }
+/**
+ * `inbox.read`: the user read inbox items on one of their devices (to their own `user:{id}` only), so
+ * that their other connections clear them and the badge at once: `ids` read, or `all` up to `up_to`.
+ */
+export interface InboxReadData {
+  ids: number[] | 'all';
+  /** With `all`: every item up to this id is read. */
+  up_to: number | null;
+  /** The user's unread items after this read. */
+  unread_count: number;
+  read_at: string;
+}
 /** `system.maintenance`: whatever its publisher says. */
 export type SystemMaintenanceData = Record<string, unknown>;
 
@@ -234,6 +247,7 @@ export interface EventDataMap {
   notification: NotificationData;
   'system.notification': NotificationData;
   'system.maintenance': SystemMaintenanceData;
+  'inbox.read': InboxReadData;
   'analysis.started': AnalysisStartedData;
   'analysis.completed': AnalysisCompletedData;
   'skill_gap.completed': SkillGapData;
@@ -382,6 +396,12 @@ export const eventSchemas: { readonly [T in CatalogueType]: z.ZodType<EventDataM
   notification,
   'system.notification': notification,
   'system.maintenance': z.record(z.string(), z.unknown()),
+  'inbox.read': z.object({
+    ids: z.union([z.array(id), z.literal('all')]),
+    up_to: id.nullable(),
+    unread_count: id,
+    read_at: iso,
+  }),
   'analysis.started': analysisStarted,
   'analysis.completed': analysisStarted.extend({
     match_score: z.number(),
@@ -430,21 +450,6 @@ export const catalogueTypes: readonly string[] = Object.keys(eventSchemas);
 export const isCatalogued = (type: string): type is CatalogueType => Object.hasOwn(eventSchemas, type);
 
 // ---- reading events as published ----------------------------------------------------------------------
-
-type Keys<T> = T extends unknown ? keyof T : never;
-/**
- * An event's data as it may arrive: anyone with the right to publish may send a catalogued type with
- * any data, so each of the catalogue's fields may be missing or of another type. A renderer reads it
- * by the catalogue's names (a renamed field fails to compile) and narrows each value it uses.
- */
-export type Published<T> = { readonly [K in Keys<T>]?: unknown };
-
-/** A plain object (not an array): what a field must be before its own fields are read. */
-export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A field as a record, or an empty one. */
-export const recordOf = (value: unknown): Readonly<Record<string, unknown>> => (isRecord(value) ? value : {});
 
 /**
  * A map from catalogued types to what a dialect makes of each (a renderer). {@link renderCatalogued}

@@ -18,6 +18,7 @@ export const EventType = {
   notification: 'notification',
   systemNotification: 'system.notification',
   systemMaintenance: 'system.maintenance',
+  inboxRead: 'inbox.read',
 } as const;
 export type EventTypeName = (typeof EventType)[keyof typeof EventType];
 

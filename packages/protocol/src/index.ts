@@ -89,11 +89,11 @@ export {
   catalogueTypes,
   eventSchemas,
   isCatalogued,
-  isRecord,
   publishedData,
-  recordOf,
   renderCatalogued,
 } from './catalogue.js';
+export { isRecord, recordOf } from './published.js';
+export type { Published } from './published.js';
 export type {
   AnalysisCompletedData,
   AnalysisStartedData,
@@ -116,7 +116,6 @@ export type {
   PostingCreatedData,
   PostingUpdatedData,
   ProfileUpdatedData,
-  Published,
   RecommendationsData,
   ScrapeCompletedData,
   ScrapeHead,

@@ -196,6 +196,18 @@ export const settings = {
     default: '1000',
     help: 'how often due scrapes, interview reminders and follow-ups are looked for',
   },
+  inboxRetentionDays: {
+    env: 'INBOX_RETENTION_DAYS',
+    schema: int(1, 3650),
+    default: '90',
+    help: 'inbox items older than this many days are deleted (checked every minute)',
+  },
+  followupDays: {
+    env: 'FOLLOWUP_DAYS',
+    schema: int(1, 60),
+    default: '5',
+    help: 'applying proposes a follow-up this many business days later (weekends skipped)',
+  },
   scrapeTimeoutMs: {
     env: 'SCRAPE_TIMEOUT_MS',
     schema: int(100, 300_000),

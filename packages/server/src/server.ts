@@ -5,6 +5,8 @@ import { createTokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
 import { seedDemo } from './demo/seed.js';
+import { inboxRows } from './domain/inbox-rows.js';
+import { InboxService } from './domain/inbox-service.js';
 import { ProfileService } from './domain/profiles.js';
 import { createUserService } from './domain/users.js';
 import { createGateway } from './gateway/gateway.js';
@@ -73,7 +75,7 @@ export async function createJobstream(
   logger: Logger,
   options: JobstreamOptions = {},
 ): Promise<Jobstream> {
-  const store = await openStore(config.databaseUrl, { logger });
+  const store = await openStore(config.databaseUrl, { logger, eventRows: inboxRows });
   const metrics = new NodeMetrics();
   const broker = new MeteredBroker(
     options.broker ??
@@ -108,20 +110,22 @@ export async function createJobstream(
   const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
   const execution = createWorkQueue(config, logger, 'node')(parts);
   const reminders = new Reminders(store);
+  const inbox = new InboxService(store, { retentionDays: config.inboxRetentionDays });
   const timetable = new Scheduler(
     [
       { name: 'scrapes', run: (at) => scrapes.queueDue(at) },
       { name: 'reminders', run: (at) => reminders.send(at) },
+      { name: 'inbox retention', run: (at) => inbox.prune(at) },
     ],
     { tickMs: config.schedulerTickMs, logger },
   );
   const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
-  // Web Push: urgent events for users with no live connection on this node (their user topic unread here).
+  // Web Push: urgent events for users with no live connection (nobody reads their user topic, on any node).
   const push = await createWebPush({
     config,
     store,
     logger,
-    online: (id) => hub.localSubscribers(`user:${id}`) > 0,
+    online: (id) => hub.readAnywhere(`user:${id}`),
   });
   // Data flows one way: store → relay → hub (→ broker), and relay → the work each event calls for.
   const relay = new OutboxRelay(

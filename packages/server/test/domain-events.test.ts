@@ -181,6 +181,8 @@ for (const backend of await storeBackends()) {
       assert.deepEqual(written(watchA), [
         `user:${seekerA.id} profile.updated`,
         `user:${seekerA.id} application.created`,
+        // The cadence's follow-up, proposed with the application.
+        `user:${seekerA.id} followup.created`,
         `user:${seekerA.id} application.status_changed`,
         `user:${seekerA.id} interview.scheduled`,
         `user:${seekerA.id} interview.updated`,

@@ -1,4 +1,5 @@
 import { describeConfig, type Config } from '../config.js';
+import { inboxRows } from '../domain/inbox-rows.js';
 import { createLogger } from '../logger.js';
 import { createJobstream } from '../server.js';
 import { openStore } from '../store/open-store.js';
@@ -38,7 +39,7 @@ function listenProblem(error: unknown, config: Config): UsageError | undefined {
 export async function worker(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const workQueue = createWorkQueue(config, logger, 'worker');
-  const store = await openStore(config.databaseUrl, { logger });
+  const store = await openStore(config.databaseUrl, { logger, eventRows: inboxRows });
   const running = workQueue(createWorkParts(store, config, logger));
   untilSignalled(logger, async () => {
     await running.stop();

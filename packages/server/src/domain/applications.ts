@@ -11,6 +11,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Application as ApplicationRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isAdmin, notFound, now, requireRole, signedIn } from './access.js';
+import { FollowupCadence } from './followup-cadence.js';
+import { recordStep, timelineOf, TimelineKind, type TimelineEntry } from './timeline.js';
 
 export type Application = ApplicationRow & { company: string; job_title: string };
 
@@ -42,9 +44,12 @@ const byApplicant: Record<ApplicationStatus, readonly ApplicationStatus[]> = {
  */
 export class ApplicationService {
   readonly #store: Store;
+  readonly #cadence: FollowupCadence;
 
-  constructor(store: Store) {
+  /** `followupDays`: FOLLOWUP_DAYS, the cadence's business days. @default 5 */
+  constructor(store: Store, options: { followupDays?: number } = {}) {
     this.#store = store;
+    this.#cadence = new FollowupCadence(options.followupDays ?? 5);
   }
 
   async apply(actor: Principal, postingId: number, coverLetter: string | null): Promise<Application> {
@@ -96,7 +101,16 @@ export class ApplicationService {
       if (posting.posted_by && posting.posted_by !== user.userId) {
         await tx.emit({ topic: topics.user(posting.posted_by), type: EventTypes.applicationCreated, data });
       }
-      return { ...row, company: posting.company, job_title: posting.job_title };
+      await recordStep(tx.db, {
+        applicationId: row.id,
+        kind: TimelineKind.applied,
+        actorId: user.userId,
+        detail: { status: row.status },
+        at: stamp,
+      });
+      const application = { ...row, company: posting.company, job_title: posting.job_title };
+      await this.#cadence.propose(tx, application, new Date(stamp));
+      return application;
     });
   }
 
@@ -117,6 +131,13 @@ export class ApplicationService {
     const found = await this.#find(this.#store, id);
     this.#assertCanSee(actor, found);
     return found.application;
+  }
+
+  /** The application's steps, oldest first; whoever may read the application may read them. */
+  async timeline(actor: Principal, id: number): Promise<TimelineEntry[]> {
+    const found = await this.#find(this.#store, id);
+    this.#assertCanSee(actor, found);
+    return timelineOf(this.#store.db, id);
   }
 
   async changeStatus(actor: Principal, id: number, status: ApplicationStatus): Promise<Application> {
@@ -157,6 +178,14 @@ export class ApplicationService {
       if (recruiter && recruiter !== application.user_id) {
         await tx.emit({ topic: topics.user(recruiter), type: EventTypes.applicationStatusChanged, data });
       }
+      await recordStep(tx.db, {
+        applicationId: id,
+        kind: TimelineKind.statusChanged,
+        actorId: user.userId,
+        detail: { old_status: old, new_status: status },
+        at: updated.updated_at,
+      });
+      await this.#cadence.moved(tx, application, status, new Date(updated.updated_at));
       return { ...updated, company: application.company, job_title: application.job_title };
     });
   }

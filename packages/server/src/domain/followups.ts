@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Followup as FollowupRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isAdmin, notFound, now, signedIn } from './access.js';
+import { recordStep, TimelineKind } from './timeline.js';
 
 export function toFollowupData(row: FollowupRow & { company: string; job_title: string }): FollowupData {
   return {
@@ -67,6 +68,19 @@ export class FollowupService {
         .executeTakeFirstOrThrow();
       const data = toFollowupData({ ...row, company: posting.company, job_title: posting.job_title });
       await tx.emit({ topic: topics.user(user.userId), type: EventTypes.followupCreated, data });
+      if (row.application_id !== null) {
+        await recordStep(tx.db, {
+          applicationId: row.application_id,
+          kind: TimelineKind.followupScheduled,
+          actorId: user.userId,
+          detail: {
+            followup_id: row.id,
+            followup_type: row.followup_type,
+            scheduled_date: row.scheduled_date,
+          },
+          at: row.created_at,
+        });
+      }
       return data;
     });
   }
@@ -90,6 +104,15 @@ export class FollowupService {
         type: EventTypes.followupSent,
         data: { ...data, sent_at: stamp },
       });
+      if (row.application_id !== null) {
+        await recordStep(tx.db, {
+          applicationId: row.application_id,
+          kind: TimelineKind.followupSent,
+          actorId: user.userId,
+          detail: { followup_id: id, followup_type: row.followup_type },
+          at: stamp,
+        });
+      }
       return data;
     });
   }

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Interview as InterviewRow } from '../store/schema.js';
 import type { Store, Tx } from '../store/store.js';
 import { isAdmin, notFound, now, signedIn } from './access.js';
+import { recordStep, TimelineKind } from './timeline.js';
 
 type Row = InterviewRow & { company: string; job_title: string; recruiter: string | null };
 
@@ -73,6 +74,7 @@ export class InterviewService {
         .executeTakeFirstOrThrow();
       const data = toInterviewData({ ...row, company: app.company, job_title: app.job_title });
       await tx.emit({ topic: topics.user(app.user_id), type: EventTypes.interviewScheduled, data });
+      await recordInterviewStep(tx, TimelineKind.interviewScheduled, user.userId, data, stamp);
       return data;
     });
   }
@@ -99,6 +101,9 @@ export class InterviewService {
         type: EventTypes.interviewUpdated,
         data: { ...data, changes },
       });
+      await recordInterviewStep(tx, TimelineKind.interviewUpdated, actor.userId, data, updated.updated_at, {
+        changes,
+      });
       return data;
     });
   }
@@ -114,6 +119,7 @@ export class InterviewService {
         .executeTakeFirstOrThrow();
       const data = toInterviewData({ ...updated, company: row.company, job_title: row.job_title });
       await tx.emit({ topic: topics.user(row.user_id), type: EventTypes.interviewCancelled, data });
+      await recordInterviewStep(tx, TimelineKind.interviewCancelled, actor.userId, data, updated.updated_at);
       return data;
     });
   }
@@ -147,4 +153,28 @@ export class InterviewService {
     if (row.status !== 'scheduled') throw new AppError(ErrorCode.conflict, `this interview is ${row.status}`);
     return row;
   }
+}
+
+/** The interview's step on its application's timeline, in the interview's transaction. */
+function recordInterviewStep(
+  tx: Tx,
+  kind: TimelineKind,
+  actorId: string | null,
+  data: InterviewData,
+  at: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  return recordStep(tx.db, {
+    applicationId: data.application_id,
+    kind,
+    actorId,
+    detail: {
+      interview_id: data.interview_id,
+      interview_type: data.interview_type,
+      scheduled_date: data.scheduled_date,
+      status: data.status,
+      ...extra,
+    },
+    at,
+  });
 }

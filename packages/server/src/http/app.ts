@@ -8,6 +8,7 @@ import { registerDemoBoards, type DemoBoards } from '../demo/seed.js';
 import { ApplicationService } from '../domain/applications.js';
 import { AtsService } from '../domain/ats.js';
 import { FollowupService } from '../domain/followups.js';
+import { InboxService } from '../domain/inbox-service.js';
 import { InterviewService } from '../domain/interviews.js';
 import { NotificationService } from '../domain/notifications.js';
 import type { ProfileService } from '../domain/profiles.js';
@@ -37,6 +38,7 @@ import {
   installErrorHandler,
 } from './error-handler.js';
 import { registerIdempotency } from './idempotency.js';
+import { registerInboxRoutes } from './inbox-routes.js';
 import { registerJsonBody } from './json-body.js';
 import { registerMatchingRoutes } from './matching-routes.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
@@ -152,13 +154,18 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
     secureCookies: false,
     perMinute: { login: config.loginRateLimitPerMin, register: config.registerRateLimitPerMin },
   });
+  const applications = new ApplicationService(store, { followupDays: config.followupDays });
   registerDomainRoutes(app, {
     postings,
     profiles,
-    applications: new ApplicationService(store),
+    applications,
     interviews: new InterviewService(store),
     followups: new FollowupService(store),
     notifications: new NotificationService(store),
+  });
+  registerInboxRoutes(app, {
+    inbox: new InboxService(store, { retentionDays: config.inboxRetentionDays }),
+    applications,
   });
   registerWorkRoutes(app, work);
   registerMatchingRoutes(app, matching);

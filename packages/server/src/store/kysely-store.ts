@@ -3,12 +3,13 @@ import type { Logger } from '../logger.js';
 import type { Backend } from './backend.js';
 import { insertOutboxRows, type OutboxDraft } from './outbox.js';
 import type { Database } from './schema.js';
-import type { EventDraft, OutboxLockOutcome, Store, StoreDialect, Tx } from './store.js';
+import type { EventDraft, EventRows, OutboxLockOutcome, Store, StoreDialect, Tx } from './store.js';
 
 /** The transaction handed to `Store.transaction`'s callback; it collects events until commit. */
 class OutboxTx implements Tx {
   readonly db: Transaction<Database>;
   readonly #events: OutboxDraft[] = [];
+  readonly #drafts: EventDraft[] = [];
   #ended = false;
 
   constructor(db: Transaction<Database>) {
@@ -20,13 +21,14 @@ class OutboxTx implements Tx {
     if (!event.topic || !event.type) return Promise.reject(new Error('an event needs a topic and a type'));
     // Serialised now, so that data which is no JSON fails at the emit() that passed it.
     this.#events.push({ topic: event.topic, type: event.type, data: JSON.stringify(event.data ?? null) });
+    this.#drafts.push(event);
     return Promise.resolve();
   }
 
-  /** The events emitted, in order; no more are accepted. */
-  end(): readonly OutboxDraft[] {
+  /** The events emitted, in order (as the outbox stores them, and as emitted); no more are accepted. */
+  end(): { readonly rows: readonly OutboxDraft[]; readonly drafts: readonly EventDraft[] } {
     this.#ended = true;
-    return this.#events;
+    return { rows: this.#events, drafts: this.#drafts };
   }
 }
 
@@ -37,12 +39,15 @@ export class KyselyStore implements Store {
   readonly dataDir: string;
   readonly #backend: Backend;
   readonly #logger: Logger | undefined;
+  readonly #eventRows: EventRows | undefined;
   readonly #listeners = new Set<() => void>();
   #closed: Promise<void> | undefined;
 
-  constructor(backend: Backend, logger?: Logger) {
+  /** `eventRows`: rows that commit with each transaction's events (the inbox's items). */
+  constructor(backend: Backend, logger?: Logger, eventRows?: EventRows) {
     this.#backend = backend;
     this.#logger = logger;
+    this.#eventRows = eventRows;
     this.db = backend.db;
     this.dialect = backend.dialect;
     this.dataDir = backend.dataDir;
@@ -53,16 +58,19 @@ export class KyselyStore implements Store {
     const result = await this.db.transaction().execute(async (trx) => {
       const tx = new OutboxTx(trx);
       let value: T;
-      let events: readonly OutboxDraft[];
+      let ended: ReturnType<OutboxTx['end']>;
       try {
         value = await fn(tx);
       } finally {
-        events = tx.end();
+        ended = tx.end();
       }
+      const events = ended.rows;
       // Inserted last, so the outbox lock is held only for the insert and the commit.
       if (events.length > 0) {
+        const at = new Date().toISOString();
+        if (this.#eventRows) await this.#eventRows(trx, ended.drafts, at);
         await this.#backend.lockOutboxWrites(trx);
-        await insertOutboxRows(trx, events, new Date().toISOString());
+        await insertOutboxRows(trx, events, at);
       }
       emitted = events.length;
       return value;

@@ -17,6 +17,17 @@ export interface Tx {
   emit<T extends string>(event: EventDraft<T>): Promise<void>;
 }
 
+/**
+ * Rows written in a transaction with its events, right before they go to the outbox (the inbox's
+ * items): handed the events in the order emitted and the commit's time. Whatever it throws rolls the
+ * transaction back, so that an event never commits without its rows.
+ */
+export type EventRows = (
+  db: Transaction<Database>,
+  events: readonly EventDraft[],
+  at: string,
+) => Promise<void>;
+
 /** What `Store.withOutboxLock` did. */
 export type OutboxLockOutcome<T> = { readonly ran: true; readonly value: T } | { readonly ran: false };
 

@@ -8,6 +8,7 @@ import {
 import { toFollowupData } from '../domain/followups.js';
 import { toInterviewData } from '../domain/interviews.js';
 import { parseJsonArray } from '../domain/access.js';
+import { recordStep, TimelineKind } from '../domain/timeline.js';
 import type { UpdateResult } from 'kysely';
 import type { Store, Tx } from '../store/store.js';
 
@@ -120,6 +121,20 @@ export class Reminders {
           type: EventTypes.followupDue,
           data: { ...toFollowupData(row), hours_until_due: hours } satisfies FollowupDueData,
         },
+        row.application_id === null
+          ? undefined
+          : (tx) =>
+              recordStep(tx.db, {
+                applicationId: row.application_id ?? 0,
+                kind: TimelineKind.followupDue,
+                actorId: null,
+                detail: {
+                  followup_id: row.id,
+                  followup_type: row.followup_type,
+                  scheduled_date: row.scheduled_date,
+                },
+                at: new Date(at).toISOString(),
+              }),
       );
       if (claimed) sent++;
     }
@@ -133,11 +148,13 @@ export class Reminders {
   async #once(
     mark: (tx: Tx) => Promise<UpdateResult>,
     event: { topic: string; type: string; data: unknown } | false,
+    also?: (tx: Tx) => Promise<void>,
   ): Promise<boolean> {
     return this.#store.transaction(async (tx) => {
       const result = await mark(tx);
       if (Number(result.numUpdatedRows) !== 1 || !event) return false;
       await tx.emit(event);
+      await also?.(tx);
       return true;
     });
   }

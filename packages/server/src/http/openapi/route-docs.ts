@@ -14,6 +14,7 @@ import {
 } from '@jobstream/protocol';
 import { LoginBody, LoginResponse, RegisterBody, UserResponse } from '../../auth/schemas.js';
 import { AdminRealtimeResource } from '../admin-routes.js';
+import { InboxPageResource, InboxReadResource, TimelineResource, UnreadCount } from '../inbox-routes.js';
 import { PushPublicKey, PushSubscriptionResource } from '../../push/push-schemas.js';
 import { PollQuery, SseQuery } from '../realtime-routes.js';
 import { WebhookAnswer } from '../webhook-routes.js';
@@ -144,6 +145,29 @@ export const routeDocs: Readonly<Record<string, RouteDoc>> = {
   'PATCH /api/v1/applications/:id/status': {
     summary: 'Move an application to another stage',
     ok: [200, ApplicationResource],
+  },
+  'GET /api/v1/applications/:id/timeline': {
+    summary:
+      'An application’s steps, oldest first: status changes, interviews, follow-ups, each with its time and who took it',
+    ok: [200, TimelineResource],
+  },
+  'GET /api/v1/inbox': {
+    summary: 'Your inbox, newest first (unread=true: unread only; before: older than an item id)',
+    description:
+      'Items addressed to you, your role or everyone: application status changes, interviews and their reminders, follow-ups due, match scores of 80 or more, new recommendations, notifications. At most 100 a page; next_before pages on. Kept INBOX_RETENTION_DAYS.',
+    ok: [200, InboxPageResource],
+  },
+  'GET /api/v1/inbox/unread-count': {
+    summary: 'How many of your inbox items are unread',
+    ok: [200, UnreadCount],
+  },
+  'POST /api/v1/inbox/:id/read': {
+    summary: 'Mark one inbox item read; your other connections get inbox.read',
+    ok: [200, InboxReadResource],
+  },
+  'POST /api/v1/inbox/read-all': {
+    summary: 'Mark every inbox item read; your other connections get inbox.read',
+    ok: [200, InboxReadResource],
   },
   'GET /api/v1/interviews': { summary: 'Your interviews' },
   'POST /api/v1/interviews': { summary: 'Schedule an interview', ok: [201, undefined, 'The interview'] },
