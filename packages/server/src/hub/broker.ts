@@ -79,6 +79,11 @@ export interface Broker {
    * not connected; absent when it is always there (the embedded broker). Readiness asks it.
    */
   ping?(timeoutMs: number): Promise<void>;
+  /**
+   * Whether any node of the cluster watches `topic` now (Redis: PUBSUB NUMSUB of its channel); absent
+   * when this node is the only one (the embedded broker).
+   */
+  watchedAnywhere?(topic: string): Promise<boolean>;
   close(): Promise<void>;
 }
 

@@ -100,6 +100,12 @@ export class Hub {
     return this.#topics.get(topic)?.size ?? 0;
   }
 
+  /** Whether anyone reads `topic` now: a subscriber on this node or, through the broker, on another. */
+  async readAnywhere(topic: string): Promise<boolean> {
+    if (this.localSubscribers(topic) > 0) return true;
+    return (await this.#broker.watchedAnywhere?.(topic)) ?? false;
+  }
+
   /**
    * Subscribes `sink` to `topic`. Live events are held from this call on, history is read (its first
    * page), and `start()` on the result hands over replay then live events with no gap and no duplicate.

@@ -211,6 +211,12 @@ export class RedisBroker implements Broker {
     return { errors: this.#errors, reconnects: this.#reconnects };
   }
 
+  async watchedAnywhere(topic: string): Promise<boolean> {
+    // Each node SUBSCRIBEs to a topic's channel while one of its clients reads it (watch/unwatch).
+    const reply = await this.#commands.pubsub('NUMSUB', this.#channel(topic));
+    return Number(reply[1]) > 0;
+  }
+
   async ping(timeoutMs: number): Promise<void> {
     // Commands wait in ioredis's queue while it reconnects: not connected is an answer at once.
     if (this.#commands.status !== 'ready') throw new Error(`Redis is ${this.#commands.status}`);

@@ -69,6 +69,11 @@ export class MeteredBroker implements Broker {
     return this.#inner.health?.() ?? noHealth;
   }
 
+  async watchedAnywhere(topic: string): Promise<boolean> {
+    // The embedded broker has no other node: nobody elsewhere watches anything.
+    return (await this.#inner.watchedAnywhere?.(topic)) ?? false;
+  }
+
   async ping(timeoutMs: number): Promise<void> {
     await this.#inner.ping?.(timeoutMs);
   }

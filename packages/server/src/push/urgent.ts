@@ -9,7 +9,7 @@ export interface PushPayload {
   readonly url: string;
   /** The canonical event type. */
   readonly kind: string;
-  /** The event's id (`topic@seq`): the service worker's tag, so that one event shows once. */
+  /** The event's id (its outbox key): the service worker's tag, so that one event shows once. */
   readonly id: string;
 }
 

@@ -17,13 +17,16 @@ export interface WebPush {
   readonly subscriptions: PushSubscriptions;
   readonly sender: PushSender;
   /**
-   * Called by the outbox relay for each event it published (once per event in a cluster, after the
-   * commit): an urgent one is pushed to its user's browsers when the user has no live connection here.
-   * Never waits and never throws.
+   * The outbox relay's reaction, run for each event it published (once per event in a cluster, after
+   * the commit): an urgent one is pushed to its user's browsers when the user has no live connection
+   * here. Never waits and never throws.
    */
-  react(event: CommittedEvent, published: { topic: string; seq: number }): void;
+  readonly reaction: { readonly name: string; react(event: RelayedEvent): void };
   stop(): Promise<void>;
 }
+
+/** A committed event as the relay hands it on (with its outbox row's idempotency key). */
+type RelayedEvent = CommittedEvent & { readonly idempotencyKey?: string };
 
 /** Most urgent events looked up (their user's subscriptions) at once; more are dropped and logged. */
 const MAX_LOOKUPS = 256;
@@ -31,8 +34,8 @@ const MAX_LOOKUPS = 256;
 export async function createWebPush(deps: {
   config: Pick<Config, 'vapidPublicKey' | 'vapidPrivateKey' | 'vapidSubject' | 'pushAllowPrivate'>;
   store: Store;
-  /** Whether the user has a live connection (subscribed to their `user:` topic) on this node. */
-  online: (userId: string) => boolean;
+  /** Whether the user has a live connection (something reads their `user:` topic), on any node. */
+  online: (userId: string) => Promise<boolean>;
   logger: Logger;
   sender?: Partial<Omit<PushSenderOptions, 'keys' | 'subject' | 'policy' | 'expire' | 'logger'>>;
 }): Promise<WebPush> {
@@ -59,23 +62,30 @@ export async function createWebPush(deps: {
     policy,
     subscriptions,
     sender,
-    react(event, published) {
-      const push = urgentPush(event, `${published.topic}@${published.seq}`);
-      if (!push || deps.online(push.userId)) return;
-      if (lookups >= MAX_LOOKUPS) {
-        logger.warn({ userId: push.userId, kind: push.payload.kind }, 'web push busy; push dropped');
-        return;
-      }
-      lookups++;
-      const body = JSON.stringify(push.payload);
-      subscriptions
-        .forUser(push.userId)
-        .then((found) => {
-          for (const subscription of found) sender.send(subscription, body);
-        })
-        .catch((error: unknown) => logger.error({ err: error }, 'could not read push subscriptions'))
-        .finally(() => lookups--);
-    },
+    reaction: { name: 'web push', react },
     stop: () => sender.stop(),
   };
+
+  function react(event: RelayedEvent): void {
+    // The outbox row's key names the event once, whichever node relays it: the notification's tag.
+    const push = urgentPush(event, event.idempotencyKey ?? `${event.topic}:${event.type}`);
+    if (!push) return;
+    if (lookups >= MAX_LOOKUPS) {
+      logger.warn({ userId: push.userId, kind: push.payload.kind }, 'web push busy; push dropped');
+      return;
+    }
+    lookups++;
+    const body = JSON.stringify(push.payload);
+    const { userId } = push;
+    deps
+      .online(userId)
+      // Not knowing (Redis unreachable, say) counts as offline: one notification too many beats none.
+      .catch(() => false)
+      .then(async (online) => {
+        if (online) return;
+        for (const subscription of await subscriptions.forUser(userId)) sender.send(subscription, body);
+      })
+      .catch((error: unknown) => logger.error({ err: error }, 'could not read push subscriptions'))
+      .finally(() => lookups--);
+  }
 }
