@@ -8,6 +8,7 @@ import { VAPID_FILE } from '../src/push/vapid-keys.js';
 import { api, signUp, watcher, type TestUser } from './helpers/api.js';
 import { startPushService, testBrowser } from './helpers/push-service.js';
 import { startServer, testDatabaseUrl, type TestServer } from './helpers/server.js';
+import { redisPrefix, redisSkip, TEST_REDIS_URL } from './helpers/redis.js';
 import { storeBackends } from './helpers/store-backends.js';
 import { sleep } from './helpers/ws-client.js';
 
@@ -316,6 +317,8 @@ test('the VAPID keys are generated once, kept in the data folder (0600) across a
   assert.equal(given.body.public_key, configured.publicKey);
 });
 
+const redisUnreachable = await redisSkip();
+
 for (const backend of (await storeBackends()).filter((b) => b.name === 'postgres')) {
   test(
     'on PostgreSQL, nodes starting at once share one generated VAPID key pair, kept across restarts',
@@ -331,6 +334,46 @@ for (const backend of (await storeBackends()).filter((b) => b.name === 'postgres
       await Promise.all([a.server.close(), b.server.close()]);
       const again = await startServer(t, env);
       assert.equal(await keyOf(again), key);
+    },
+  );
+
+  test(
+    'in a cluster, a user connected to another node only is not pushed to; once gone everywhere, they are',
+    { skip: backend.skip ?? redisUnreachable },
+    async (t) => {
+      const servers: TestServer[] = [];
+      // Registered before the database's own hook: the nodes stop before their schema goes.
+      t.after(() => Promise.all(servers.map((s) => s.server.close())));
+      const database = await backend.database(t);
+      const service = await startPushService(t);
+      const env = {
+        ...pushEnv,
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_PREFIX: redisPrefix(t),
+        JWT_SECRET: 'cluster-secret-0123456789abcdef',
+      };
+      servers.push(await startServer(t, env));
+      servers.push(await startServer(t, env));
+      const [a, b] = servers as [TestServer, TestServer];
+      const ada = await signUp(a.url, 'Ada', 'job_seeker');
+      await subscribe(ada, service.browser('ada').subscription);
+
+      const live = await watcher(t, b.wsUrl, ada.token, [`user:${ada.id}`]);
+      // Node A has no reader of Ada's topic, yet knows (through Redis) that node B has one.
+      assert.equal(a.server.hub.localSubscribers(`user:${ada.id}`), 0);
+      assert.equal(await a.server.hub.readAnywhere(`user:${ada.id}`), true);
+      await followupDue(ada);
+      await live.next('event', (m) => m.event === 'followup.due');
+      await sleep(500);
+      assert.equal(service.received.length, 0, 'no push while connected to node B');
+
+      live.ws.close();
+      await live.closed;
+      await until('B lets go of the topic', async () => !(await a.server.hub.readAnywhere(`user:${ada.id}`)));
+      await followupDue(ada, 'Stripe');
+      const [push] = await service.pushes(1);
+      assert.match(String((push?.payload as { body: string }).body), /Stripe/);
     },
   );
 }
