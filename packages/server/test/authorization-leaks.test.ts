@@ -49,6 +49,7 @@ const CATALOGUE: readonly { type: string; topic: string; shared: boolean }[] = [
     'skill_gap.completed',
     'recommendations.new',
     'recommendations.updated',
+    'inbox.read',
   ].map((type) => ({ type, topic: 'user', shared: false })),
   { type: 'notification', topic: 'role', shared: false },
 ];
@@ -218,6 +219,13 @@ test('no transport delivers any canonical event type to another user or an anony
   await ok(asOwner('POST', `/api/v1/followups/${followup.followup_id}/sent`));
   await ownerSees.waitFor(ownerGot('recommendations.new'), 20_000);
   await ok(asRecruiter('POST', `/api/v1/jobs/${second.id}/deactivate`)); // the list shrinks: recommendations.updated
+  // The owner reads their inbox (inbox.read to their own topic); nobody else may mark their items.
+  const inbox = await ok(asOwner<{ items: { id: number }[] }>('GET', '/api/v1/inbox'));
+  const ownItem = inbox.items[0]!.id;
+  assert.equal((await api(url, other.token)('POST', `/api/v1/inbox/${ownItem}/read`)).status, 404);
+  assert.equal((await asRecruiter('POST', `/api/v1/inbox/${ownItem}/read`)).status, 404);
+  await ok(asOwner('POST', `/api/v1/inbox/${ownItem}/read`));
+  await ok(asOwner('POST', '/api/v1/inbox/read-all'));
 
   // The owner's run, watched by its owner; the others are refused it on every endpoint.
   const runStream = new RawSocket(t, `${wsUrl}/ws/matching-jobs/${run.job_id}?token=${owner.token}`);
