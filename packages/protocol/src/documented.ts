@@ -3,12 +3,12 @@
  * server's dialects (which frame it) and by the SDK's hooks of those documents (which hand it to code
  * written against them). Plain functions without dependencies, so that a browser bundle stays small.
  */
+import { recordOf } from './published.js';
 import type { QueueStats } from './rest.js';
 
 type Fields = Record<string, unknown>;
 
-const record = (value: unknown): Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
+const record = (value: unknown): Readonly<Fields> => recordOf(value);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const num = (value: unknown): number | null =>
   typeof value === 'number' && Number.isFinite(value) ? value : null;

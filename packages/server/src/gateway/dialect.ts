@@ -25,7 +25,7 @@ export type { DialectContext, DialectSession, WsDialect } from './ws-gateway.js'
 export const FANOUT_FLUSH_BELOW = 64;
 
 /** Sends one hub event's frame (if the dialect renders it) to the connection. */
-export function deliver(connection: Connection, event: HubEvent, frame: Buffer | null): void {
+export function deliver(connection: Pick<Connection, 'send'>, event: HubEvent, frame: Buffer | null): void {
   if (frame) connection.send(frame, event.fanout < FANOUT_FLUSH_BELOW);
 }
 
@@ -34,7 +34,10 @@ export function deliver(connection: Connection, event: HubEvent, frame: Buffer |
  * once per encoder and hands the same frame to every reader, so `encoder` must be a value the dialect
  * keeps (a module constant, or one its factory made), never one made per connection.
  */
-export function frameSink(connection: Connection, encoder: FrameEncoder): (event: HubEvent) => void {
+export function frameSink(
+  connection: Pick<Connection, 'send'>,
+  encoder: FrameEncoder,
+): (event: HubEvent) => void {
   return (event) => deliver(connection, event, event.frame(encoder));
 }
 
@@ -108,7 +111,7 @@ export function readJson(
  * names a close code (an AppError with one: credentials, the broker) closes with that code and its
  * message; any other closes with 1011 and `reason` (the error's message when none is given).
  */
-export function closeFor(connection: Connection, error: unknown, reason?: string): void {
+export function closeFor(connection: Pick<Connection, 'close'>, error: unknown, reason?: string): void {
   if (error instanceof AppError && error.closeCode !== undefined && error.closeCode !== CloseCode.internal) {
     connection.close(error.closeCode, error.message.slice(0, 120));
     return;
