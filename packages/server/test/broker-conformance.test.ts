@@ -264,6 +264,20 @@ describe('RedisBroker as a cluster', { skip: redisUnreachable }, () => {
     assert.equal((await other.history('postings', undefined)).seq, 0);
   });
 
+  test('a node knows whether another node of its prefix watches a topic, and only while it does', async (t) => {
+    const prefix = redisPrefix(t);
+    const a = await redis.make(t, LIMITS, prefix);
+    const b = await redis.make(t, LIMITS, prefix);
+    const other = await redis.make(t);
+    assert.equal(await a.watchedAnywhere?.('user:ada'), false);
+    await b.watch('user:ada');
+    assert.equal(await a.watchedAnywhere?.('user:ada'), true);
+    assert.equal(await other.watchedAnywhere?.('user:ada'), false, 'another prefix is another cluster');
+    b.unwatch('user:ada');
+    for (let i = 0; i < 50 && (await a.watchedAnywhere?.('user:ada')); i++) await sleep(20);
+    assert.equal(await a.watchedAnywhere?.('user:ada'), false);
+  });
+
   test('concurrent publishes from two nodes to one topic get unique, gap-free seqs, delivered in order', async (t) => {
     const prefix = redisPrefix(t);
     const a = await redis.make(t, LIMITS, prefix);
