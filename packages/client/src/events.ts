@@ -11,7 +11,7 @@ type WorkEvent = Extract<EventTypeName, `work.${string}`>;
 type UserEvent =
   | Extract<
       EventTypeName,
-      `${'application' | 'interview' | 'followup' | 'analysis' | 'skill_gap' | 'recommendations'}.${string}`
+      `${'application' | 'interview' | 'followup' | 'analysis' | 'skill_gap' | 'recommendations' | 'inbox'}.${string}`
     >
   | 'profile.updated'
   | 'notification'

@@ -8,6 +8,7 @@ import { inboxDb } from '../src/domain/inbox-tables.js';
 import { openStore } from '../src/store/index.js';
 import { storeBackends } from './helpers/store-backends.js';
 import { userRow } from './helpers/store-rows.js';
+import { draft } from './helpers/drafts.js';
 
 const notification = (message: string, audience: { user_id: string } | { role: string } | 'everyone') => ({
   notification_id: 1,
@@ -41,7 +42,7 @@ for (const backend of await storeBackends()) {
           type: EventTypes.notification,
           data: notification('seekers', { role: 'job_seeker' }),
         });
-        await tx.emit({ topic: 'postings', type: 'posting.created', data: { note: 'not an inbox item' } });
+        await tx.emit(draft('postings', 'posting.created', { note: 'not an inbox item' }));
       });
       await assert.rejects(
         store.transaction(async (tx) => {
