@@ -1,4 +1,5 @@
 import { EventTypes } from '@jobstream/protocol';
+import { inboxItemFor, isUrgentInboxItem } from '../domain/inbox.js';
 import type { CommittedEvent } from '../work/reactions.js';
 
 /** What a push says: small, so that it fits any push service's payload limit after encryption. */
@@ -13,63 +14,33 @@ export interface PushPayload {
   readonly id: string;
 }
 
-/** The urgent kinds of inbox items: the ones worth a push to a user who is not connected. */
-export const URGENT_KINDS = [
-  EventTypes.interviewReminder,
-  EventTypes.followupDue,
-  EventTypes.applicationStatusChanged,
-] as const;
-
-const USER_TOPIC = /^user:(.+)$/;
 const text = (value: unknown, fallback: string): string =>
   typeof value === 'string' && value !== '' ? value.slice(0, 120) : fallback;
 
 /**
- * The push an event calls for, and whose it is, or undefined: interview reminders, follow-ups coming
- * due, and an application that reached `offer_received` (pushed to the applicant, not the recruiter).
+ * The push an event calls for, and whose it is, or undefined: the inbox items of the urgent kinds
+ * (domain/inbox.ts decides: interview reminders, follow-ups coming due, and an application that
+ * reached `offer_received`, for the applicant), its body the item's own summary.
  */
 export function urgentPush(
   event: CommittedEvent,
   id: string,
 ): { userId: string; payload: PushPayload } | undefined {
-  const userId = USER_TOPIC.exec(event.topic)?.[1];
-  if (userId === undefined) return undefined;
+  const item = inboxItemFor(event);
+  if (!item?.audience.startsWith('user:') || !isUrgentInboxItem(item)) return undefined;
+  const userId = item.audience.slice('user:'.length);
   const data = (event.data ?? {}) as Record<string, unknown>;
-  const company = text(data.company, 'a company');
-  const base = { kind: event.type, id };
+  const base = { kind: event.type, id, body: item.summary.slice(0, 200) };
   switch (event.type) {
     case EventTypes.interviewReminder:
       return {
         userId,
-        payload: {
-          ...base,
-          title: `Interview in ${text(data.time_until, 'a while')}`,
-          body: `${text(data.interview_type, 'Interview')} with ${company}`,
-          url: '/#/agenda',
-        },
+        payload: { ...base, title: `Interview in ${text(data.time_until, 'a while')}`, url: '/#/agenda' },
       };
     case EventTypes.followupDue:
-      return {
-        userId,
-        payload: {
-          ...base,
-          title: 'Follow-up due',
-          body: `Follow up with ${company}${typeof data.job_title === 'string' ? ` (${text(data.job_title, '')})` : ''}`,
-          url: '/#/agenda',
-        },
-      };
-    case EventTypes.applicationStatusChanged: {
-      if (data.new_status !== 'offer_received' || data.applicant_id !== userId) return undefined;
-      return {
-        userId,
-        payload: {
-          ...base,
-          title: 'Offer received',
-          body: `${company} made an offer for ${text(data.job_title, 'your application')}`,
-          url: '/#/applications',
-        },
-      };
-    }
+      return { userId, payload: { ...base, title: 'Follow-up due', url: '/#/agenda' } };
+    case EventTypes.applicationStatusChanged:
+      return { userId, payload: { ...base, title: 'Offer received', url: '/#/applications' } };
     default:
       return undefined;
   }
