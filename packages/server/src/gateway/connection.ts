@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CloseCode } from '@jobstream/protocol';
 import type { Hub, SubscribeOptions, SubscribeResult } from '../hub/hub.js';
-import type { EventSink } from '../hub/subscription.js';
-import type { Subscription } from '../hub/subscription.js';
+import type { EventSink, Pace, Subscription } from '../hub/subscription.js';
 import type { Flushable, FlushScheduler } from './flush-scheduler.js';
-import { SendPace } from './send-pace.js';
+import { SendPace, type PacedQueue } from './send-pace.js';
 import { EndpointTraffic } from './traffic.js';
 import type { Transport } from './transport.js';
 
@@ -30,6 +29,16 @@ const shuttingDown: GoingAway = { code: CloseCode.goingAway, reason: 'server shu
 /** Most catch-up (replay) bytes queued at once; more follows as the socket drains. */
 const CATCH_UP_CHUNK = 64 * 1024;
 
+/** What the registry beats every heartbeat interval (a dialect's session). */
+export interface Heartbeat {
+  heartbeat(): void;
+}
+
+/** Where a connection is registered: told once when it is gone. */
+export interface ConnectionHome {
+  remove(connection: Connection): void;
+}
+
 /**
  * One client connection, whatever its transport: a bounded queue of outgoing frames, flushed in one
  * write per turn (a reply or a small fan-out's frame is written at once when nothing is queued, see
@@ -37,15 +46,17 @@ const CATCH_UP_CHUNK = 64 * 1024;
  * `sendBufferBytes` of live frames pile up is closed with 4008, so a slow reader costs bounded memory. Catch-up (a
  * replay) is not counted: it is paced instead, queued a chunk at a time as the socket drains.
  */
-export class Connection implements Flushable {
+export class Connection implements Flushable, Pace, PacedQueue {
   readonly id = randomUUID();
   readonly endpoint: string;
   flushState = 0;
   wroteInTurn = 0;
   /** Last time anything arrived from the peer (ms since epoch). */
   lastSeen = Date.now();
-  /** Runs every heartbeat interval while the peer is alive (set by the registry). */
-  heartbeat: (() => void) | undefined;
+  /** Beaten every heartbeat interval while the peer is alive (set by the registry). */
+  heartbeat: Heartbeat | undefined;
+  /** The registry that holds it (set by the registry), told when it is gone. */
+  home: ConnectionHome | undefined;
   /** Its endpoint's counters; the session counts what arrives, the connection what it writes. */
   readonly traffic: EndpointTraffic;
   readonly #transport: Transport;
@@ -56,7 +67,8 @@ export class Connection implements Flushable {
   #revokedBy: AbortSignal | undefined;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
-  readonly #pace: SendPace;
+  /** Made when a replay first has to wait (an idle connection holds none). */
+  #pace: SendPace | undefined;
   #replaying = false;
   /** Catch-up bytes in `#pending`. */
   #catchUpQueued = 0;
@@ -64,7 +76,7 @@ export class Connection implements Flushable {
   #catchUpWritten = 0;
   #open = true;
   readonly #subscriptions = new Map<string, Subscription>();
-  readonly #onClose: (() => void)[] = [];
+  #onClose: (() => void)[] | undefined;
   #expiry: NodeJS.Timeout | undefined;
 
   constructor(transport: Transport, scheduler: FlushScheduler, hub: Hub, options: ConnectionOptions) {
@@ -75,12 +87,6 @@ export class Connection implements Flushable {
     this.#limit = options.sendBufferBytes;
     this.#goingAway = options.goingAway ?? shuttingDown;
     this.traffic = options.traffic ?? new EndpointTraffic();
-    const queue = {
-      queued: () => this.#pendingBytes,
-      flushSoon: () => this.#scheduler.schedule(this, true),
-      replaying: (on: boolean) => (this.#replaying = on),
-    };
-    this.#pace = new SendPace(transport, queue, Math.min(CATCH_UP_CHUNK, this.#limit));
   }
 
   get open(): boolean {
@@ -124,7 +130,7 @@ export class Connection implements Flushable {
       this.#catchUpWritten = 0;
       this.traffic.wrote(1, frame.length);
       this.#transport.write(frame);
-      this.#pace.written();
+      this.#pace?.written();
       return;
     }
     this.#pending.push(frame);
@@ -145,7 +151,33 @@ export class Connection implements Flushable {
     const chunk = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending);
     this.traffic.wrote(pending.length, chunk.length);
     this.#transport.write(chunk);
-    this.#pace.written();
+    this.#pace?.written();
+  }
+
+  /** Catch-up may be queued at once: the queue is shorter than a chunk and the socket not congested. */
+  ready(): boolean {
+    return this.#pendingBytes < Math.min(CATCH_UP_CHUNK, this.#limit) && !this.#transport.congested();
+  }
+
+  /** Calls `resume` once more catch-up may be queued: the queue is written out, the socket drained. */
+  wait(resume: () => void): void {
+    this.#pace ??= new SendPace(this.#transport, this);
+    this.#pace.wait(resume);
+  }
+
+  /** Told around each run of catch-up, so that it is counted apart from live frames. */
+  replaying(on: boolean): void {
+    this.#replaying = on;
+  }
+
+  /** Bytes queued and not yet written to the transport. */
+  queued(): number {
+    return this.#pendingBytes;
+  }
+
+  /** Writes the queue out in the scheduler's next run. */
+  flushSoon(): void {
+    this.#scheduler.schedule(this, true);
   }
 
   /**
@@ -153,7 +185,8 @@ export class Connection implements Flushable {
    * ready for it, or closed.
    */
   whenReady(): Promise<void> {
-    return this.#open ? this.#pace.whenReady() : Promise.resolve();
+    if (!this.#open || this.ready()) return Promise.resolve();
+    return new Promise((resolve) => this.wait(resolve));
   }
 
   /** Queues catch-up frames (a replay read by a dialect): paced by `whenReady`, not counted as live. */
@@ -174,7 +207,7 @@ export class Connection implements Flushable {
       ...options,
       // Its history is gone: the client reconnects, resumes, and is told to reload (recovered: false).
       onReset: () => this.close(CloseCode.goingAway, "a topic's history was lost; resubscribe"),
-      pace: this.#pace,
+      pace: this,
       // Too far behind to catch up in order (live events piled up during its replay): it resumes.
       onBehind: () => this.close(CloseCode.slowConsumer, 'slow consumer', false),
     });
@@ -234,7 +267,7 @@ export class Connection implements Flushable {
       listener();
       return;
     }
-    this.#onClose.push(listener);
+    (this.#onClose ??= []).push(listener);
   }
 
   /** Closes the connection; with `flushFirst`, frames already queued are written before the close. */
@@ -269,9 +302,10 @@ export class Connection implements Flushable {
     clearTimeout(this.#expiry);
     this.#pending = [];
     this.#pendingBytes = 0;
-    this.#pace.dispose();
+    this.#pace?.dispose();
     for (const sub of this.#subscriptions.values()) this.#hub.unsubscribe(sub);
     this.#subscriptions.clear();
-    for (const listener of this.#onClose) listener();
+    this.home?.remove(this);
+    for (const listener of this.#onClose ?? []) listener();
   }
 }

@@ -1,11 +1,11 @@
-import type { Connection } from './connection.js';
+import type { Connection, ConnectionHome, Heartbeat } from './connection.js';
 import { Traffic } from './traffic.js';
 
 /**
  * Every open connection of this node: counts per endpoint, the connection limit, and one heartbeat
  * timer for all of them (a timer per socket would cost memory per idle connection).
  */
-export class ConnectionRegistry {
+export class ConnectionRegistry implements ConnectionHome {
   /** Messages and bytes in and out, by endpoint: each connection is given its endpoint's counters. */
   readonly traffic = new Traffic();
   readonly #connections = new Set<Connection>();
@@ -27,12 +27,16 @@ export class ConnectionRegistry {
     return this.#connections.size >= this.#maxConnections;
   }
 
-  /** Adds a connection; `heartbeat` runs every interval while the peer has been heard from lately. */
-  add(connection: Connection, heartbeat?: () => void): void {
+  /**
+   * Adds a connection; `heartbeat` is beaten every interval while the peer has been heard from lately.
+   * The connection tells the registry when it is gone (no listener of its own per connection).
+   */
+  add(connection: Connection, heartbeat?: Heartbeat): void {
+    if (!connection.open) return;
     this.#connections.add(connection);
     connection.heartbeat = heartbeat;
+    connection.home = this;
     this.#byEndpoint.set(connection.endpoint, (this.#byEndpoint.get(connection.endpoint) ?? 0) + 1);
-    connection.onClose(() => this.#remove(connection));
     this.#timer ??= setInterval(() => this.#beat(), this.#heartbeatMs);
     this.#timer.unref();
   }
@@ -50,7 +54,8 @@ export class ConnectionRegistry {
     this.#timer = undefined;
   }
 
-  #remove(connection: Connection): void {
+  /** A registered connection is gone (called by the connection itself). */
+  remove(connection: Connection): void {
     if (!this.#connections.delete(connection)) return;
     this.#byEndpoint.set(connection.endpoint, (this.#byEndpoint.get(connection.endpoint) ?? 1) - 1);
     if (this.#connections.size === 0) this.stop();
@@ -62,7 +67,7 @@ export class ConnectionRegistry {
     for (const connection of this.#connections) {
       if (!connection.heartbeat) continue;
       if (connection.lastSeen < silentSince) connection.terminate();
-      else connection.heartbeat();
+      else connection.heartbeat.heartbeat();
     }
   }
 }

@@ -1,4 +1,3 @@
-import type { Pace } from '../hub/subscription.js';
 import type { Transport } from './transport.js';
 
 /** What a pace needs of its connection. */
@@ -7,30 +6,23 @@ export interface PacedQueue {
   queued(): number;
   /** Writes the queue out soon (the connection's next flush). */
   flushSoon(): void;
-  /** Set while catch-up is being queued, so that the connection counts it apart from live frames. */
-  replaying(on: boolean): void;
 }
 
 /**
- * Paces a connection's catch-up (replays): more is queued only while its queue is shorter than a
- * chunk and its socket is not congested, and a waiting replay resumes once the socket has drained. A
- * replay of any size so passes through the send buffer a chunk at a time, as fast as the client reads.
+ * The waiting side of a connection's paced catch-up (replays): a replay that may not queue more waits
+ * here until the connection's queue is written out and its socket has drained. The connection says
+ * when it is ready (its queue is shorter than a chunk, its socket not congested) and makes this only
+ * when a replay first has to wait, so that an idle connection holds none of it.
  */
-export class SendPace implements Pace {
+export class SendPace {
   readonly #transport: Transport;
   readonly #queue: PacedQueue;
-  readonly #chunkBytes: number;
   #waiters: (() => void)[] = [];
   #armed = false;
 
-  constructor(transport: Transport, queue: PacedQueue, chunkBytes: number) {
+  constructor(transport: Transport, queue: PacedQueue) {
     this.#transport = transport;
     this.#queue = queue;
-    this.#chunkBytes = chunkBytes;
-  }
-
-  ready(): boolean {
-    return this.#queue.queued() < this.#chunkBytes && !this.#transport.congested();
   }
 
   wait(resume: () => void): void {
@@ -38,15 +30,6 @@ export class SendPace implements Pace {
     // A full queue is written first (then `written` sees to the rest); else the socket is congested.
     if (this.#queue.queued() > 0) this.#queue.flushSoon();
     else this.#arm();
-  }
-
-  replaying(on: boolean): void {
-    this.#queue.replaying(on);
-  }
-
-  /** Resolves once more can be queued: the promise form of `wait`, for replays read elsewhere. */
-  whenReady(): Promise<void> {
-    return this.ready() ? Promise.resolve() : new Promise((resolve) => this.wait(resolve));
   }
 
   /** The connection wrote its queue out: waiters resume now, or when the socket drains. */

@@ -82,10 +82,12 @@ export async function openSseStream(
     traffic: deps.registry.traffic.of('sse'),
   });
   const keepAlive = Buffer.from(': keep-alive\n\n');
-  deps.registry.add(connection, () => {
-    // No traffic comes back on SSE: the socket's close tells us the peer left.
-    connection.lastSeen = Date.now();
-    connection.send(keepAlive, false);
+  deps.registry.add(connection, {
+    heartbeat: () => {
+      // No traffic comes back on SSE: the socket's close tells us the peer left.
+      connection.lastSeen = Date.now();
+      connection.send(keepAlive, false);
+    },
   });
   res.on('close', () => connection.dispose());
   // A stream ends when its credential lapses, as a socket does (SseTransport says why: token_expired).

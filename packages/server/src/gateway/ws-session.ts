@@ -25,88 +25,140 @@ export interface PendingSession {
   readonly refused: () => void;
 }
 
+const SESSION = Symbol('jobstream.wsSession');
+/** A socket tagged with its session, so that one set of listeners serves every socket. */
+type TaggedSocket = WebSocket & { [SESSION]?: WsSession };
+
 /**
  * Wires a socket to a connection at once, so that nothing the client sends while it is being
  * authenticated is lost: messages wait (at most MAX_HELD_MESSAGES) until the dialect's session opens.
  * Every inbound message passes the connection's rate limit first.
  */
 export function startSession(ws: WebSocket, dialect: WsDialect, deps: SessionDeps): PendingSession {
-  const { limits } = deps;
-  const endpoint = dialect.name;
-  const connection = new Connection(new WsTransport(ws), deps.scheduler, deps.hub, {
-    endpoint,
-    sendBufferBytes: limits.sendBufferBytes,
-    goingAway: dialect.goingAway,
-    traffic: deps.registry.traffic.of(endpoint),
-  });
-  const { traffic } = connection;
-  const limiter = new RateLimiter(limits.rateLimitPerSec, limits.rateLimitBurst);
-  let session: DialectSession | undefined;
-  let early: string[] | undefined = [];
-  const held = new HeldMessages();
-  let limitedEarly = false;
-  let flooded = false;
-  // A dialect that throws must not take the process with it (ws would rethrow from its socket).
-  const guarded = (run: () => void): void => {
-    try {
-      run();
-    } catch (error) {
-      deps.logger.error({ err: error, endpoint }, 'dialect message handler threw');
-    }
-  };
-  const handle = (text: string): void => guarded(() => session?.message(text));
-  /** A message refused: over the rate, or too many waiting. The client is told at most once a second. */
-  const refused = (verdict: Exclude<RateVerdict, 'ok'>): void => {
-    traffic.rateLimited++;
-    if (verdict === 'limited') {
-      if (session) guarded(() => session?.rateLimited());
-      else limitedEarly = true;
-    } else if (verdict === 'flood' && !flooded) {
-      flooded = true;
-      // A client still being authenticated is told in its dialect once the session opens.
-      if (session) closeFlooded();
-    }
-  };
-  // The rate_limited error the protocol promises goes out before the 1008: a turn for dialects that
-  // answer in order (behind their welcome, say), then what is queued is flushed by the close.
-  const closeFlooded = (): void => {
-    setImmediate(() => connection.close(CloseCode.policy, 'message rate exceeded'));
-  };
-  ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {
+  const session = new WsSession(ws, dialect, deps);
+  (ws as TaggedSocket)[SESSION] = session;
+  ws.on('message', onSocketMessage);
+  ws.on('pong', onSocketPong);
+  ws.on('close', onSocketClose);
+  return session;
+}
+
+// The listeners are shared by every socket (`this` is the socket): closures per socket would cost each
+// idle connection memory.
+function onSocketMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[]): void {
+  (this as TaggedSocket)[SESSION]?.received(data);
+}
+
+function onSocketPong(this: WebSocket): void {
+  const session = (this as TaggedSocket)[SESSION];
+  if (session) session.connection.lastSeen = Date.now();
+}
+
+function onSocketClose(this: WebSocket): void {
+  (this as TaggedSocket)[SESSION]?.connection.dispose();
+}
+
+/** One socket's side of its session: the rate limit, the messages held until it opens, the guard. */
+class WsSession implements PendingSession {
+  readonly connection: Connection;
+  readonly #deps: SessionDeps;
+  readonly #endpoint: string;
+  readonly #limiter: RateLimiter;
+  #session: DialectSession | undefined;
+  /** Messages that arrived before the session opened; undefined once it has (or before any came). */
+  #early: string[] | undefined;
+  #held: HeldMessages | undefined;
+  #opened = false;
+  #limitedEarly = false;
+  #flooded = false;
+
+  constructor(ws: WebSocket, dialect: WsDialect, deps: SessionDeps) {
+    const { limits } = deps;
+    this.#deps = deps;
+    this.#endpoint = dialect.name;
+    this.connection = new Connection(new WsTransport(ws), deps.scheduler, deps.hub, {
+      endpoint: dialect.name,
+      sendBufferBytes: limits.sendBufferBytes,
+      goingAway: dialect.goingAway,
+      traffic: deps.registry.traffic.of(dialect.name),
+    });
+    this.#limiter = new RateLimiter(limits.rateLimitPerSec, limits.rateLimitBurst);
+  }
+
+  received(data: Buffer | ArrayBuffer | Buffer[]): void {
+    const connection = this.connection;
     connection.lastSeen = Date.now();
-    traffic.received(Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength);
-    if (flooded) return;
-    const verdict = limiter.take();
-    if (verdict !== 'ok') return refused(verdict);
+    connection.traffic.received(
+      Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength,
+    );
+    if (this.#flooded) return;
+    const verdict = this.#limiter.take();
+    if (verdict !== 'ok') return this.#refused(verdict);
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
       : Buffer.from(data as ArrayBuffer).toString('utf8');
-    if (!early) handle(text);
-    else if (held.hold(text)) early.push(text);
-    else refused(limiter.refuse());
-  });
-  ws.on('pong', () => {
-    connection.lastSeen = Date.now();
-  });
-  ws.on('close', () => connection.dispose());
-  return {
-    open(create) {
-      try {
-        session = create(connection);
-      } catch (error) {
-        deps.logger.error({ err: error, endpoint }, 'dialect failed to open');
-        connection.close(CloseCode.internal, 'internal error');
-        return;
-      }
-      const opened = session;
-      if (!connection.open) return; // the dialect refused it while opening
-      deps.registry.add(connection, () => opened.heartbeat());
-      const queued = early ?? [];
-      early = undefined;
-      for (const text of queued) handle(text);
-      if (limitedEarly) guarded(() => opened.rateLimited());
-      if (flooded) closeFlooded();
-    },
-    refused: () => refused(limiter.refuse()),
-  };
+    if (this.#opened) this.#handle(text);
+    else if ((this.#held ??= new HeldMessages()).hold(text)) (this.#early ??= []).push(text);
+    else this.#refused(this.#limiter.refuse());
+  }
+
+  open(create: (connection: Connection) => DialectSession): void {
+    const connection = this.connection;
+    try {
+      this.#session = create(connection);
+    } catch (error) {
+      this.#deps.logger.error({ err: error, endpoint: this.#endpoint }, 'dialect failed to open');
+      connection.close(CloseCode.internal, 'internal error');
+      return;
+    }
+    const opened = this.#session;
+    if (!connection.open) return; // the dialect refused it while opening
+    this.#deps.registry.add(connection, opened);
+    this.#opened = true;
+    const queued = this.#early ?? [];
+    this.#early = undefined;
+    this.#held = undefined;
+    for (const text of queued) this.#handle(text);
+    if (this.#limitedEarly) this.#guarded(() => opened.rateLimited());
+    if (this.#flooded) this.#closeFlooded();
+  }
+
+  /** The session could not take a message (too many waiting): it counts as over the rate limit. */
+  get refused(): () => void {
+    return () => this.#refused(this.#limiter.refuse());
+  }
+
+  #handle(text: string): void {
+    const session = this.#session;
+    if (session) this.#guarded(() => session.message(text));
+  }
+
+  // A dialect that throws must not take the process with it (ws would rethrow from its socket).
+  #guarded(run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      this.#deps.logger.error({ err: error, endpoint: this.#endpoint }, 'dialect message handler threw');
+    }
+  }
+
+  /** A message refused: over the rate, or too many waiting. The client is told at most once a second. */
+  #refused(verdict: Exclude<RateVerdict, 'ok'>): void {
+    this.connection.traffic.rateLimited++;
+    if (verdict === 'limited') {
+      const session = this.#session;
+      if (session) this.#guarded(() => session.rateLimited());
+      else this.#limitedEarly = true;
+    } else if (verdict === 'flood' && !this.#flooded) {
+      this.#flooded = true;
+      // A client still being authenticated is told in its dialect once the session opens.
+      if (this.#session) this.#closeFlooded();
+    }
+  }
+
+  // The rate_limited error the protocol promises goes out before the 1008: a turn for dialects that
+  // answer in order (behind their welcome, say), then what is queued is flushed by the close.
+  #closeFlooded(): void {
+    setImmediate(() => this.connection.close(CloseCode.policy, 'message rate exceeded'));
+  }
 }
