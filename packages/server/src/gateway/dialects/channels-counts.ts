@@ -1,9 +1,9 @@
-import type { Hub } from '../../hub/hub.js';
 import { CHANNELS, type ChannelName } from '@jobstream/protocol';
 
 /**
  * How many channels connections this node holds, per channel and per user: `subscriber_count` in
- * `system.subscribed` and the numbers of `system.stats`.
+ * `system.subscribed` and the numbers of `system.stats`. One per channels dialect, that is per node
+ * (one process may run several nodes: the tests do).
  */
 export class ChannelCounts {
   readonly #subscribers = new Map<ChannelName, number>();
@@ -38,26 +38,15 @@ export class ChannelCounts {
   stats(): {
     total_connections: number;
     total_users: number;
-    channel_subscribers: Record<ChannelName, number>;
+    /** Every channel, in the document's order. */
+    channel_subscribers: Partial<Record<ChannelName, number>>;
   } {
-    const perChannel = Object.fromEntries(CHANNELS.map((c) => [c, this.subscribers(c)]));
+    const perChannel: Partial<Record<ChannelName, number>> = {};
+    for (const channel of CHANNELS) perChannel[channel] = this.subscribers(channel);
     return {
       total_connections: this.#connections,
       total_users: this.#users.size,
-      channel_subscribers: perChannel as Record<ChannelName, number>,
+      channel_subscribers: perChannel,
     };
   }
-}
-
-// Kept per hub, that is per node: one process may run several nodes (the tests do).
-const perNode = new WeakMap<Hub, ChannelCounts>();
-
-/** The counts of the node that `hub` belongs to. */
-export function channelCountsOf(hub: Hub): ChannelCounts {
-  let counts = perNode.get(hub);
-  if (!counts) {
-    counts = new ChannelCounts();
-    perNode.set(hub, counts);
-  }
-  return counts;
 }

@@ -14,7 +14,7 @@ import {
 } from '../dialect.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import { uvicornGoingAway } from './going-away.js';
-import { channelCountsOf, type ChannelCounts } from './channels-counts.js';
+import { ChannelCounts } from './channels-counts.js';
 import {
   CHANNELS,
   ChannelName,
@@ -36,11 +36,13 @@ export function createChannelsDialect(): WsDialect {
     const ts = new Date(now).toISOString();
     return jsonFrame({ type: 'system.ping', data: { timestamp: ts }, timestamp: ts });
   });
+  // The connections of this node, per channel and per user.
+  const counts = new ChannelCounts();
   return {
     name: 'channels',
     goingAway: uvicornGoingAway,
     match: (pathname) => (pathname === '/api/v1/ws' || pathname === '/api/v1/ws/' ? {} : null),
-    open: (context) => new ChannelsSession(context, systemPing),
+    open: (context) => new ChannelsSession(context, counts, systemPing),
   };
 }
 
@@ -61,11 +63,11 @@ class ChannelsSession implements DialectSession {
   readonly #systemPing: () => Buffer;
   readonly #sink: (event: HubEvent) => void;
 
-  constructor(ctx: DialectContext, systemPing: () => Buffer) {
+  constructor(ctx: DialectContext, counts: ChannelCounts, systemPing: () => Buffer) {
     this.#ctx = ctx;
     this.#systemPing = systemPing;
     this.#sink = frameSink(ctx.connection, channelsEventFrame);
-    this.#counts = channelCountsOf(ctx.hub);
+    this.#counts = counts;
     // A connection that could not be set up (the broker is down, say) is closed: no half-open session.
     const setUp = this.#start().catch((error: unknown) => closeFor(ctx.connection, error));
     this.#queue = new SerialQueue(setUp, (error) => this.#failed(error));
