@@ -42,6 +42,7 @@ export const NotificationsServerMessage = z.discriminatedUnion('type', [
     user_id: z.string(),
     user_type: z.string().nullable(),
     timestamp,
+    unread_count: z.number().int().optional().describe('Jobstream’s addition: the user’s unread inbox items'),
   }),
   z.object({
     type: z.literal('pong'),
@@ -110,6 +111,15 @@ export const NotificationsServerMessage = z.discriminatedUnion('type', [
     notification_id: id.nullable(),
     event_id: eventId,
   }),
+  z
+    .object({
+      type: z.literal('inbox_read'),
+      ids: z.union([z.array(z.number().int()), z.literal('all')]),
+      unread_count: z.number().int().nullable(),
+      timestamp,
+      event_id: eventId,
+    })
+    .describe('Jobstream’s addition: inbox items read on another device (documented clients ignore it)'),
   z.object({ type: z.literal('error'), message: z.string(), timestamp }),
 ]);
 export type NotificationsServerMessage = z.infer<typeof NotificationsServerMessage>;

@@ -154,6 +154,7 @@ export async function createJobstream(
     hub,
     authorizer,
     runEvents: { after: (id, after, limit) => matching.eventsAfter(id, after, limit) },
+    unreadCount: (userId, role) => inbox.unreadCount({ userId, role, expiresAt: null }),
   });
   const { registry } = gateway;
   // The owner's connections end with the owner's time (each asked once, rather than one listener each).

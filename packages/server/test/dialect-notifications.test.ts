@@ -50,7 +50,15 @@ describe('/ws/notifications/: connecting', () => {
     for (const path of ['/ws/notifications/', '/ws/notifications']) {
       const client = await connect(t, `${wsUrl}${path}?token=${seeker.token}`);
       const welcome = client.received[0]!;
-      assert.deepEqual(Object.keys(welcome).sort(), ['timestamp', 'type', 'user_id', 'user_type']);
+      // The document's fields, and the inbox's unread count (a field documented clients ignore).
+      assert.deepEqual(Object.keys(welcome).sort(), [
+        'timestamp',
+        'type',
+        'unread_count',
+        'user_id',
+        'user_type',
+      ]);
+      assert.equal(welcome.unread_count, 0);
       assert.equal(welcome.type, 'connection_established');
       assert.equal(welcome.user_id, seeker.id);
       assert.equal(welcome.user_type, 'job_seeker');

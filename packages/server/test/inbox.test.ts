@@ -4,6 +4,7 @@ import { inboxDb } from '../src/domain/inbox-tables.js';
 import type { Store } from '../src/store/store.js';
 import { api, logIn, signUp, watcher, type TestUser } from './helpers/api.js';
 import { makePerson, TEST_JWT_SECRET } from './helpers/principals.js';
+import { RawSocket, typed } from './helpers/raw-socket.js';
 import { startServer, testDatabaseUrl } from './helpers/server.js';
 import { sleep } from './helpers/ws-client.js';
 
@@ -340,4 +341,30 @@ test('only what a person wants later becomes an item: a match of 80 or more, not
     scores.map((i) => i.summary),
     ['Excellent match! 87.5% compatibility with Platform Engineer at Acme'],
   );
+});
+
+test('the notifications API tells its unread count on connecting and clears it when another device reads', async (t) => {
+  const server = await startServer(t, { JWT_SECRET: TEST_JWT_SECRET });
+  const admin = await makePerson(server, 'Root', 'admin');
+  const ada = await signUp(server.url, 'Ada', 'job_seeker');
+  const root = api(server.url, admin.token);
+  for (const message of ['one', 'two']) {
+    assert.equal((await root('POST', '/api/v1/notifications', { user_id: ada.id, message })).status, 201);
+  }
+  const socket = new RawSocket(t, `${server.wsUrl}/ws/notifications/?token=${ada.token}`);
+  const welcome = (await socket.waitFor(typed('connection_established'))) as Record<string, unknown>;
+  assert.equal(welcome.unread_count, 2);
+  assert.equal(welcome.user_id, ada.id, 'the documented fields are all there');
+
+  const [newest] = (await ada.call<Page>('GET', '/api/v1/inbox')).body.items;
+  await ada.call('POST', `/api/v1/inbox/${newest!.id}/read`);
+  const read = (await socket.waitFor(typed('inbox_read'))) as Record<string, unknown>;
+  assert.deepEqual(read.ids, [newest!.id]);
+  assert.equal(read.unread_count, 1);
+  assert.match(String(read.timestamp), /\+00:00$/);
+  await ada.call('POST', '/api/v1/inbox/read-all');
+  const all = (await socket.waitFor(
+    (f) => typed('inbox_read')(f) && (f as { ids: unknown }).ids === 'all',
+  )) as Record<string, unknown>;
+  assert.equal(all.unread_count, 0);
 });

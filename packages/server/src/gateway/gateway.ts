@@ -5,7 +5,7 @@ import { createJobFeedDialect } from './dialects/job-feed.js';
 import { createJobQueueDialect } from './dialects/job-queue.js';
 import { createMatchingDialect } from './dialects/matching.js';
 import { createNativeDialect } from './dialects/native.js';
-import { createNotificationsDialect } from './dialects/notifications.js';
+import { createNotificationsDialect, type NotificationsDialectOptions } from './dialects/notifications.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { ConnectionRegistry } from './registry.js';
 import type { RunEvents } from './run-events.js';
@@ -15,6 +15,8 @@ export interface GatewayDeps extends Pick<WsGatewayDeps, 'hub' | 'authorizer' | 
   readonly config: Config;
   /** A run's kept events, for the matching stream's replay (handed in, as the Authorizer is). */
   readonly runEvents: RunEvents;
+  /** A user's unread inbox items (the notifications API's welcome says it), handed in likewise. */
+  readonly unreadCount?: NotificationsDialectOptions['unreadCount'];
 }
 
 /** What SSE and long-poll need of the gateway (http/realtime-routes.ts). */
@@ -59,6 +61,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
     createNotificationsDialect({
       allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      ...(deps.unreadCount === undefined ? {} : { unreadCount: deps.unreadCount }),
     }),
   ];
   let attached: { close(): void } | undefined;

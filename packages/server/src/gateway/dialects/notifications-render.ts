@@ -122,3 +122,14 @@ export const notificationFrame: FrameEncoder = safe(['notification', 'system.not
     notification_id: d.notification_id ?? null,
   };
 });
+
+/**
+ * Jobstream's own message (not in the document, whose clients ignore types they do not know): the user
+ * read inbox items on another device, with their unread count now.
+ */
+export const inboxReadFrame: FrameEncoder = safe(['inbox.read'], (d, e) => ({
+  type: 'inbox_read',
+  ids: d.ids ?? [],
+  unread_count: typeof d.unread_count === 'number' ? d.unread_count : null,
+  timestamp: offsetTimestamp(e.ts),
+}));

@@ -8,6 +8,7 @@ import {
   type NotificationData,
   type NotificationsClientMessage,
   type Published,
+  type Role,
 } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
@@ -20,6 +21,7 @@ import { originAllowed, type AllowedOrigins } from './notifications-origin.js';
 import {
   applicationReceivedFrame,
   applicationStatusChangedFrame,
+  inboxReadFrame,
   jobPostedFrame,
   matchScoreFrame,
   notificationFrame,
@@ -33,6 +35,11 @@ export interface NotificationsDialectOptions {
    * @default '*'
    */
   readonly allowedOrigins?: AllowedOrigins;
+  /**
+   * The user's unread inbox items, for `connection_established`'s extra `unread_count` (left out when
+   * absent or when it fails: the welcome never waits on it failing).
+   */
+  readonly unreadCount?: (userId: string, role: Role | null) => Promise<number>;
 }
 
 /** How one canonical event type reaches this endpoint: its wire type and its encoder. */
@@ -52,6 +59,7 @@ const routes: Readonly<Record<string, Route>> = {
   'analysis.completed': { wireType: 'match_score_calculated', encoder: matchScoreFrame },
   [EventTypes.notification]: { wireType: 'notification', encoder: notificationFrame },
   [EventTypes.systemNotification]: { wireType: 'notification', encoder: notificationFrame },
+  [EventTypes.inboxRead]: { wireType: 'inbox_read', encoder: inboxReadFrame },
 };
 
 const tooManyTypes = `Too many notification types: at most ${MAX_NOTIFICATION_TYPES} per connection, subscribed and unsubscribed together`;
@@ -63,6 +71,7 @@ function topicsFor(userId: string, role: string | null): { topic: string; types:
     EventTypes.applicationStatusChanged,
     'analysis.completed',
     EventTypes.notification,
+    EventTypes.inboxRead,
   ];
   return [
     { topic: topics.user(userId), types: own }, // user_{id}
@@ -85,7 +94,7 @@ export function createNotificationsDialect(options: NotificationsDialectOptions 
     name: 'notifications',
     goingAway: daphneGoingAway,
     match: (pathname) => (pathname === '/ws/notifications' || pathname === '/ws/notifications/' ? {} : null),
-    open: (context) => new NotificationsSession(context, allowedOrigins),
+    open: (context) => new NotificationsSession(context, allowedOrigins, options.unreadCount),
   };
 }
 
@@ -98,8 +107,15 @@ class NotificationsSession implements DialectSession {
   /** Some early message was dropped (too many waiting): the client hears so after the welcome. */
   #limitedEarly = false;
 
-  constructor(ctx: DialectContext, allowedOrigins: AllowedOrigins) {
+  readonly #unreadCount: NotificationsDialectOptions['unreadCount'];
+
+  constructor(
+    ctx: DialectContext,
+    allowedOrigins: AllowedOrigins,
+    unreadCount?: NotificationsDialectOptions['unreadCount'],
+  ) {
     this.#ctx = ctx;
+    this.#unreadCount = unreadCount;
     const { connection, principal } = ctx;
     const credential = ctx.authorizer.credentialKind(ctx.request);
     if (!originAllowed(ctx.request, credential, allowedOrigins)) {
@@ -123,14 +139,16 @@ class NotificationsSession implements DialectSession {
   }
 
   /** Subscribes first and welcomes after, so that nothing happening after the welcome is missed. */
-  async #start(userId: string, role: string | null): Promise<void> {
+  async #start(userId: string, role: Role | null): Promise<void> {
     const { connection, authorizer, principal } = this.#ctx;
+    const unread = this.#unreadCount?.(userId, role).catch(() => undefined);
     const wanted = topicsFor(userId, role);
     const allowed = await Promise.all(wanted.map((w) => authorizer.canRead(principal, w.topic)));
     const sink = (event: HubEvent): void => this.#deliver(event, userId);
     const results = await Promise.all(
       wanted.filter((_, i) => allowed[i]).map((w) => connection.subscribe(w.topic, sink, { types: w.types })),
     );
+    const unreadCount = await unread;
     if (!connection.open) return;
     connection.send(
       jsonFrame({
@@ -138,6 +156,8 @@ class NotificationsSession implements DialectSession {
         user_id: userId,
         user_type: role,
         timestamp: offsetTimestamp(),
+        // Jobstream's addition: the inbox's badge (documented clients ignore the field).
+        ...(unreadCount === undefined ? {} : { unread_count: unreadCount }),
       }),
     );
     for (const result of results) result.start();
