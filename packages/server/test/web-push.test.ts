@@ -3,6 +3,9 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import webpush from 'web-push';
+import { createLogger } from '../src/logger.js';
+import { EndpointPolicy } from '../src/push/endpoint-policy.js';
+import { PushSender } from '../src/push/push-sender.js';
 import { pushDb } from '../src/push/push-tables.js';
 import { VAPID_FILE } from '../src/push/vapid-keys.js';
 import { api, signUp, watcher, type TestUser } from './helpers/api.js';
@@ -209,6 +212,36 @@ test('a push the push service answers 503 to is tried again, and a 400 is not', 
   const ids = new Set(pushes.map((p) => (p.payload as { id: string }).id));
   assert.equal(ids.size, 1, 'the same push each time');
   assert.equal(await subscriptionCount(server, ada.id), 2, 'neither subscription removed');
+});
+
+test('the sender: a push service that never answers is timed out and tried a bounded number of times; its queue is bounded', async (t) => {
+  const service = await startPushService(t);
+  const browser = service.browser('hangs');
+  service.answer('hangs', 0);
+  const expired: string[] = [];
+  const sender = new PushSender({
+    keys: webpush.generateVAPIDKeys(),
+    subject: 'mailto:ops@example.test',
+    policy: new EndpointPolicy(['127.0.0.1']),
+    expire: (endpoint) => Promise.resolve(void expired.push(endpoint)),
+    logger: createLogger('silent'),
+    timeoutMs: 200,
+    maxAttempts: 2,
+    retryBaseMs: 50,
+    concurrency: 1,
+    maxQueue: 2,
+  });
+  t.after(() => sender.stop());
+  const subscription = { ...browser.subscription.keys, endpoint: browser.subscription.endpoint, userId: 'u' };
+  const started = Date.now();
+  for (let i = 0; i < 4; i++) sender.send(subscription, JSON.stringify({ title: `push ${i}` }));
+  // One in flight, two waiting: the fourth finds the queue full.
+  assert.equal(sender.dropped, 1);
+  await until('every push given up', () => Promise.resolve(sender.dropped === 4), 8000);
+  assert.equal(service.received.length, 6, 'three pushes, each tried twice');
+  assert.ok(Date.now() - started >= 6 * 200, 'each try waited out its timeout');
+  assert.equal(sender.sent, 0);
+  assert.deepEqual(expired, [], 'a timeout does not remove the subscription');
 });
 
 test('subscriptions: signed-in users only, validated, bounded per user, deleted by endpoint', async (t) => {

@@ -185,7 +185,14 @@ export class PushSender {
           resolve(classify(res.statusCode ?? 0, res.headers['retry-after']));
         },
       );
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#options.timeoutMs} ms`)));
+      // The socket's idle timeout, and a deadline for the whole answer (a service that trickles bytes).
+      const late = (): void => {
+        req.destroy(new Error(`no answer within ${this.#options.timeoutMs} ms`));
+      };
+      const deadline = setTimeout(late, this.#options.timeoutMs);
+      deadline.unref();
+      req.on('timeout', late);
+      req.on('close', () => clearTimeout(deadline));
       req.on('error', reject);
       req.end(details.body ?? undefined);
     });

@@ -48,7 +48,9 @@ export async function startPushService(t: TestContext) {
           for (const w of waiters.filter((w) => received.length >= w.count)) w.resolve();
           // The answers given for this path in turn; the last one stays.
           const queue = statuses.get(path) ?? [];
-          res.writeHead((queue.length > 1 ? queue.shift() : queue[0]) ?? 201).end();
+          const status = (queue.length > 1 ? queue.shift() : queue[0]) ?? 201;
+          // 0: no answer at all (a push service that hangs).
+          if (status !== 0) res.writeHead(status).end();
         })
         .catch((error: unknown) => {
           problems.push(`${path}: ${String(error)}`);
@@ -58,7 +60,13 @@ export async function startPushService(t: TestContext) {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   async function check(path: string, headers: IncomingHttpHeaders, body: Buffer): Promise<ReceivedPush> {
@@ -99,7 +107,7 @@ export async function startPushService(t: TestContext) {
       browsers.set(path, browser);
       return browser;
     },
-    /** What the push service answers at `/push/<name>` from now on, in turn, the last one staying (410: gone). */
+    /** What the push service answers at `/push/<name>` from now on, in turn, the last one staying (410: gone; 0: nothing). */
     answer(name: string, ...answers: number[]): void {
       statuses.set(`/push/${name}`, answers);
     },
