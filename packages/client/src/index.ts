@@ -1,5 +1,7 @@
 export { createClient } from './client.js';
 export { backoffDelay } from './backoff.js';
+export { INBOX_EVENT_TYPES, unreadChange } from './inbox.js';
+export type { UnreadChange } from './inbox.js';
 export { websocket } from './transports/websocket.js';
 export { sse } from './transports/sse.js';
 export { longPoll } from './transports/long-poll.js';

@@ -5,6 +5,8 @@ export type { SharedClient, SharedClientOptions } from './shared-client.js';
 export { useTopic } from './use-topic.js';
 export type { UseTopicHistory, UseTopicOptions, UseTopicReducer } from './use-topic.js';
 export { useConnectionState } from './use-connection-state.js';
+export { useUnreadCount } from './use-unread-count.js';
+export type { UnreadCountState, UseUnreadCountOptions } from './use-unread-count.js';
 export type { ConnectionSnapshot } from './use-connection-state.js';
 export { useWebSocket } from './use-websocket.js';
 export type { FeedConnectionState, UseWebSocketOptions, UseWebSocketReturn } from './use-websocket.js';
