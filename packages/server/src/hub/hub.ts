@@ -111,15 +111,15 @@ export class Hub {
    * page), and `start()` on the result hands over replay then live events with no gap and no duplicate.
    */
   async subscribe(topic: string, sink: EventSink, options: SubscribeOptions = {}): Promise<SubscribeResult> {
-    const subscription: Subscription = new Subscription(topic, sink, {
+    // No closure of the subscription's own: one here would keep this call's state (the options, the
+    // first history page) alive for as long as it is subscribed.
+    const subscription = new Subscription(topic, sink, {
       filter: typeMatcher(options.types),
       onReset: options.onReset,
       pace: options.pace,
       holdLimit: this.#holdLimit,
-      onBehind: () => {
-        this.unsubscribe(subscription);
-        options.onBehind?.();
-      },
+      owner: this,
+      onBehind: options.onBehind,
     });
     let subs = this.#topics.get(topic);
     if (!subs) {

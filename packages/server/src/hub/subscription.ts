@@ -22,6 +22,11 @@ export type PageReader = (
   after: number,
 ) => Promise<{ readonly events: readonly CanonicalEvent[]; readonly more: boolean } | null>;
 
+/** Who made the subscription (the hub): lets go of it when it falls behind. */
+export interface SubscriptionOwner {
+  unsubscribe(subscription: Subscription): void;
+}
+
 export interface SubscriptionOptions {
   readonly filter: TypeMatcher | undefined;
   readonly onReset?: (() => void) | undefined;
@@ -29,11 +34,14 @@ export interface SubscriptionOptions {
   readonly pace?: Pace | undefined;
   /** Most live events held while the subscriber catches up. */
   readonly holdLimit: number;
-  /** Called when it cannot be caught up in order: more live events than it may hold, history gone. */
-  readonly onBehind: () => void;
+  /** Unsubscribes it when it cannot be caught up in order (more live events than it may hold, history gone). */
+  readonly owner: SubscriptionOwner;
+  /** Then told to the subscriber, who should resume. */
+  readonly onBehind?: (() => void) | undefined;
 }
 
 const NONE: readonly CanonicalEvent[] = [];
+const ignore: EventSink = () => {};
 
 /**
  * One subscriber's view of a topic. It starts out holding live events while history is read, then
@@ -48,7 +56,8 @@ export class Subscription {
   readonly #onReset: (() => void) | undefined;
   readonly #pace: Pace | undefined;
   readonly #holdLimit: number;
-  readonly #onBehind: () => void;
+  readonly #owner: SubscriptionOwner;
+  readonly #onBehind: (() => void) | undefined;
   /** Live events held until the catch-up has delivered them; undefined once live. */
   #held: HubEvent[] | undefined = [];
   #heldHead = 0;
@@ -68,6 +77,7 @@ export class Subscription {
     this.#onReset = options.onReset;
     this.#pace = options.pace;
     this.#holdLimit = options.holdLimit;
+    this.#owner = options.owner;
     this.#onBehind = options.onBehind;
   }
 
@@ -82,7 +92,7 @@ export class Subscription {
       this.#deliver(event);
       return;
     }
-    if (held.length - this.#heldHead >= this.#holdLimit) this.#onBehind();
+    if (held.length - this.#heldHead >= this.#holdLimit) this.#behind();
     else held.push(event);
   }
 
@@ -114,11 +124,11 @@ export class Subscription {
     this.#held = undefined;
     this.#page = NONE;
     this.#next = undefined;
-    this.#sink = () => {};
+    this.#sink = ignore;
   }
 
   /** Hands over catch-up while the pace allows, reading pages as needed; goes live at its end. */
-  readonly #pump = (): void => {
+  #pump(): void {
     if (this.#closed || this.#reading) return;
     const pace = this.#pace;
     pace?.replaying(true);
@@ -127,7 +137,7 @@ export class Subscription {
         const held = this.#held;
         if (this.#closed || held === undefined) return;
         if (pace !== undefined && !pace.ready()) {
-          pace.wait(this.#pump);
+          pace.wait(() => this.#pump());
           return;
         }
         if (this.#pageHead < this.#page.length) {
@@ -152,7 +162,13 @@ export class Subscription {
     } finally {
       pace?.replaying(false);
     }
-  };
+  }
+
+  /** It cannot be caught up in order: let go of, and the subscriber told (it resumes). */
+  #behind(): void {
+    this.#owner.unsubscribe(this);
+    this.#onBehind?.();
+  }
 
   #read(next: PageReader): void {
     this.#reading = true;
@@ -161,7 +177,7 @@ export class Subscription {
         this.#reading = false;
         if (this.#closed) return;
         if (page === null) {
-          this.#onBehind(); // trimmed while it caught up: it resumes and is told what is lost
+          this.#behind(); // trimmed while it caught up: it resumes and is told what is lost
           return;
         }
         this.#page = page.events;
@@ -171,7 +187,7 @@ export class Subscription {
       },
       () => {
         this.#reading = false;
-        if (!this.#closed) this.#onBehind();
+        if (!this.#closed) this.#behind();
       },
     );
   }
