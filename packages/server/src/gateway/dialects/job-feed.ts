@@ -202,7 +202,9 @@ class JobFeedSession implements DialectSession {
     if (typeof id !== 'number' || typeof match !== 'number') return;
     this.#scores.delete(id);
     this.#scores.set(id, Math.round(match * 10) / 1000);
-    if (this.#scores.size > MAX_SCORES) this.#scores.delete(this.#scores.keys().next().value as number);
+    if (this.#scores.size <= MAX_SCORES) return;
+    const oldest = this.#scores.keys().next();
+    if (!oldest.done) this.#scores.delete(oldest.value);
   }
 
   #error(message: string, code: string, extra: Record<string, unknown> = {}): void {
