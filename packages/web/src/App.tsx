@@ -29,7 +29,7 @@ export function App() {
       credentialsKey={session?.user.id ?? ''}
     >
       <ToastProvider>
-        <NotificationsProvider userId={session?.user.id}>
+        <NotificationsProvider userId={session?.user.id} role={session?.user.role} token={session?.token}>
           <Shell sessionApi={sessionApi} info={info} />
         </NotificationsProvider>
       </ToastProvider>

@@ -2,16 +2,22 @@ import { useState } from 'react';
 import { clock } from '../format.js';
 import { useNotifications } from '../notifications.js';
 
-/** Every notification of this session, unread ones marked; browser notifications on request. */
+/**
+ * The inbox: what was addressed to the user, newest first, kept by the server with its read state on
+ * every device (anonymous visitors: this session's notices). Browser notifications on request.
+ */
 export function NotificationsPage() {
-  const { items, isRead, markRead, unread } = useNotifications();
+  const { items, isRead, markRead, unread, durable } = useNotifications();
   const supported = typeof Notification !== 'undefined';
   const [permission, setPermission] = useState(supported ? Notification.permission : 'denied');
   return (
     <section className="panel page" aria-labelledby="notifications-title">
       <div className="line">
         <h2 id="notifications-title">
-          Notifications <span className="count">{unread} unread</span>
+          {durable ? 'Inbox' : 'Notifications'}{' '}
+          <span className="count" data-testid="inbox-unread">
+            {unread} unread
+          </span>
         </h2>
         <div className="actions">
           {supported && permission === 'default' && (
@@ -26,12 +32,13 @@ export function NotificationsPage() {
       </div>
       {items.length === 0 ? (
         <p className="empty">
-          Nothing yet: analyses, reminders, status changes and notices appear here as they come.
+          Nothing yet: status changes, interviews and reminders, follow-ups due, strong matches,
+          recommendations and notices appear here, also those that came while you were away.
         </p>
       ) : (
         <ol className="feed" data-testid="notifications">
           {items.map((n) => (
-            <li key={n.id} className={isRead(n.id) ? 'is-read' : 'is-unread fresh'}>
+            <li key={n.id} className={isRead(n.id) ? 'is-read' : 'is-unread fresh'} data-id={n.id}>
               <div className="line">
                 <strong>{n.title}</strong>
                 {!isRead(n.id) && (

@@ -1,81 +1,90 @@
-import { useTopic } from '@jobstream/client/react';
-import type { FollowupData, InterviewData } from '@jobstream/protocol';
+import { useClient } from '@jobstream/client/react';
+import { useEffect } from 'react';
 import { call } from '../api.js';
 import { usePolled } from '../poll.js';
 import type { Session } from '../session.js';
 
-interface Entry {
+interface Step {
+  readonly id: number;
+  readonly kind: string;
+  readonly actor_name: string | null;
+  readonly detail: Readonly<Record<string, unknown>>;
   readonly at: string;
-  readonly text: string;
 }
 
-/** Status changes from the user's topic (its history replayed), kept for one application. */
-const foldChanges =
-  (applicationId: number) =>
-  (list: readonly Entry[], e: { type: string; ts: string; data: unknown }): readonly Entry[] => {
-    const d = e.data as { application_id?: number; old_status?: string; new_status?: string };
-    if (d.application_id !== applicationId) return list;
-    if (e.type === 'application.status_changed')
-      return [...list, { at: e.ts, text: `${d.old_status ?? '?'} → ${d.new_status ?? '?'}` }];
-    if (e.type === 'application.created') return [...list, { at: e.ts, text: 'applied' }];
-    return list;
-  };
+const text = (value: unknown, fallback = '?'): string =>
+  typeof value === 'string' && value !== '' ? value : fallback;
+const day = (value: unknown): string =>
+  typeof value === 'string' ? new Date(value).toLocaleDateString() : '?';
 
-/** One application's story, newest first: status changes, interviews and follow-ups. */
+/** One step in a few words. */
+function describeStep(step: Step): string {
+  const d = step.detail;
+  switch (step.kind) {
+    case 'applied':
+      return 'applied';
+    case 'status_changed':
+      return `${text(d.old_status)} → ${text(d.new_status)}`;
+    case 'interview_scheduled':
+      return `${text(d.interview_type, 'interview')} interview scheduled for ${day(d.scheduled_date)}`;
+    case 'interview_updated':
+      return `interview changed (${day(d.scheduled_date)})`;
+    case 'interview_cancelled':
+      return 'interview cancelled';
+    case 'followup_scheduled':
+      return `follow-up ${text(d.followup_type, '')} planned for ${day(d.scheduled_date)}`;
+    case 'followup_rescheduled':
+      return `follow-up moved to ${day(d.scheduled_date)}`;
+    case 'followup_cancelled':
+      return 'follow-up cancelled';
+    case 'followup_due':
+      return 'follow-up due';
+    case 'followup_sent':
+      return 'follow-up sent';
+    default:
+      return step.kind;
+  }
+}
+
+/**
+ * One application's story, newest first, from `GET /api/v1/applications/{id}/timeline`: status
+ * changes, interviews and follow-ups with who made them. Reloaded when the viewer's own topic says the
+ * application changed (the applicant and the posting's recruiter both hear of it).
+ */
 export function Timeline(props: { session: Session; applicationId: number; userId: string }) {
-  const { session, userId } = props;
-  // Only the applicant (and admins) may read their topic: a recruiter's timeline has interviews and
-  // follow-ups only.
-  const readable = session.user.id === userId || session.user.role === 'admin';
-  return readable ? <WithChanges {...props} /> : <Entries {...props} changes={[]} />;
-}
-
-function WithChanges(props: { session: Session; applicationId: number; userId: string }) {
-  const changes = useTopic(`user:${props.userId}`, {
-    reducer: foldChanges(props.applicationId),
-    initial: [] as readonly Entry[],
-    since: 0,
-  });
-  return <Entries {...props} changes={changes} />;
-}
-
-function Entries({
-  session,
-  applicationId,
-  changes,
-}: {
-  session: Session;
-  applicationId: number;
-  changes: readonly Entry[];
-}) {
+  const { session, applicationId } = props;
   const { token } = session;
-  const more = usePolled(
-    async () => {
-      const [interviews, followups] = await Promise.all([
-        call<InterviewData[]>('/api/v1/interviews?limit=200', { token }),
-        call<FollowupData[]>('/api/v1/followups?limit=200', { token }).catch(() => [] as FollowupData[]),
-      ]);
-      return [
-        ...interviews
-          .filter((i) => i.application_id === applicationId)
-          .map((i) => ({ at: i.scheduled_date, text: `${i.interview_type} interview (${i.status})` })),
-        ...followups
-          .filter((f) => f.application_id === applicationId)
-          .map((f) => ({ at: f.scheduled_date, text: `follow-up ${f.followup_type} (${f.status})` })),
-      ];
-    },
+  const client = useClient();
+  const steps = usePolled(
+    async () =>
+      (
+        await call<{ entries: readonly Step[] }>(`/api/v1/applications/${applicationId}/timeline`, {
+          token,
+        })
+      ).entries,
     `${applicationId}`,
-    30_000,
+    60_000,
     10_000,
   );
-  const entries = [...changes, ...(more.data ?? [])].sort((a, b) => (a.at < b.at ? 1 : -1));
+  const { reload } = steps;
+  useEffect(
+    () =>
+      client.subscribe(`user:${session.user.id}`, (e) => {
+        const data = e.data as { application_id?: unknown } | null;
+        if (data !== null && typeof data === 'object' && data.application_id === applicationId) reload();
+      }),
+    [client, session.user.id, applicationId, reload],
+  );
+  const entries = [...(steps.data ?? [])].reverse();
+  if (steps.error !== undefined && entries.length === 0) return <p className="empty">{steps.error}</p>;
   return entries.length === 0 ? (
     <p className="empty">Nothing yet.</p>
   ) : (
     <ol className="timeline" data-testid="timeline">
-      {entries.map((e, i) => (
-        <li key={i}>
-          <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {e.text}
+      {entries.map((e) => (
+        <li key={e.id}>
+          <time dateTime={e.at}>{new Date(e.at).toLocaleString()}</time> {describeStep(e)}
+          {e.actor_name && <span className="meta"> · {e.actor_name}</span>}
         </li>
       ))}
     </ol>
