@@ -4,7 +4,18 @@
 import { SERVER_NAMES } from './server-process.js';
 import type { ServerName } from './server-process.js';
 
-export const SCENARIO_NAMES = ['saturation', 'per-job', 'broadcast', 'memory', 'setup'] as const;
+export const SCENARIO_NAMES = [
+  'saturation',
+  'per-job',
+  'broadcast',
+  'memory',
+  'setup',
+  'reconnect-storm',
+  'transports',
+  'redis',
+  'three-nodes',
+  'rolling-restart',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 export interface BenchConfig {

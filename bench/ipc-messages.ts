@@ -70,8 +70,12 @@ export interface LoadgenCalls {
 
 export interface PublishTarget {
   baseUrl: string;
+  /** several nodes: publishes go round them, and one that fails is tried on the other nodes */
+  baseUrls?: string[];
   key: string;
   inflight: number;
+  /** keep the highest accepted seq per topic (PublishStats.lastSeq) */
+  trackSeq?: boolean;
 }
 
 export interface PublishStats {
@@ -84,6 +88,8 @@ export interface PublishStats {
   status: Record<string, number>;
   errors: string[];
   elapsedMs: number;
+  /** with trackSeq: the highest seq the server answered, per topic */
+  lastSeq?: Record<string, number>;
 }
 
 export interface PublisherCalls {
@@ -101,4 +107,55 @@ export interface PublisherCalls {
     };
     result: PublishStats;
   };
+}
+
+/** Resuming clients (resume-loadgen.ts): the transports of resume-clients.ts. */
+export type ResumeClientKind = 'ws' | 'socketio' | 'sse' | 'poll';
+
+export interface ResumeConnectArgs {
+  kind: ResumeClientKind;
+  /** client URLs (ws://…/ws for native, http origins for the others); connection g starts on g % n */
+  urls: string[];
+  firstIndex: number;
+  count: number;
+  topics: TopicPlan;
+  concurrency: number;
+  sourceAddrs: string[];
+  timeoutMs: number;
+  /** reconnects wait uniform [0, jitterMs) first */
+  jitterMs: number;
+}
+
+export interface ResumeReport {
+  /** live-event latency (not counting catch-up after a cut) */
+  live: HistogramSnapshot;
+  /** cut → every missed event held, per client */
+  recovery: HistogramSnapshot;
+  /** first reconnect attempt → every missed event held, per client (the jitter left out) */
+  fromReconnect: HistogramSnapshot;
+  clients: number;
+  /** clients cut that had not recovered when the report was taken */
+  pending: number;
+  delivered: number;
+  missed: number;
+  /** events a client lacks at the end: the publisher's last seq of a topic beyond the client's */
+  tailMissing: number;
+  duplicated: number;
+  notRecovered: number;
+  reconnects: number;
+  downs: Record<string, number>;
+  errors: string[];
+}
+
+export interface ResumeCalls {
+  connect: { args: ResumeConnectArgs; result: ConnectResult };
+  /** cut every client's TCP socket(s) in one go; answers when (wall clock ms) */
+  cut: { args: Empty; result: { at: number } };
+  /** clients cut and not yet recovered */
+  pending: { args: Empty; result: { pending: number; clients: number } };
+  /** start / stop recording live latency; reset zeroes the histograms (counters run from the connect) */
+  measure: { args: { on: boolean; reset?: boolean }; result: null };
+  /** final: the publisher's last accepted seq per topic */
+  report: { args: { final: Record<string, number> }; result: ResumeReport };
+  closeAll: { args: Empty; result: null };
 }

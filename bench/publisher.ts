@@ -23,33 +23,47 @@ function stamp(): string {
 const LATE_MS = 5;
 
 class Poster {
-  private readonly agent: http.Agent;
-  private readonly url: URL;
+  private readonly agents: http.Agent[];
+  private readonly urls: URL[];
+  private next = 0;
   inflight = 0;
 
   constructor(
     private readonly target: PublishTarget,
     private readonly stats: PublishStats,
   ) {
-    this.url = new URL('/api/v1/publish', target.baseUrl);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: target.inflight });
+    const bases = target.baseUrls?.length ? target.baseUrls : [target.baseUrl];
+    this.urls = bases.map((b) => new URL('/api/v1/publish', b));
+    this.agents = bases.map(() => new http.Agent({ keepAlive: true, maxSockets: target.inflight }));
+    if (target.trackSeq) stats.lastSeq = {};
   }
 
-  /** Resolves true on 2xx; never rejects. */
-  post(topic: string, data: string): Promise<boolean> {
+  /** Resolves true on 2xx; never rejects. With several nodes a failure is tried on the others. */
+  async post(topic: string, data: string): Promise<boolean> {
     const body = `{"topic":"${topic}","type":"bench.tick","data":${data}}`;
     this.inflight++;
-    return new Promise<boolean>((resolve) => {
-      const done = (ok: boolean, status: string) => {
-        this.inflight--;
-        this.stats.status[status] = (this.stats.status[status] ?? 0) + 1;
-        if (ok) this.stats.ok++;
-        else this.stats.failed++;
-        resolve(ok);
-      };
-      const req = http.request(this.url, {
+    // With several nodes (one of them may be restarting) every node is tried, a moment apart.
+    const tries = this.urls.length > 1 ? this.urls.length + 1 : 1;
+    let result: { ok: boolean; status: string } = { ok: false, status: 'error' };
+    for (let i = 0; i < tries && !result.ok; i++) {
+      if (i > 0) await sleep(50);
+      const n = this.next++ % this.urls.length;
+      result = await this.send(n, topic, body);
+    }
+    this.inflight--;
+    this.stats.status[result.status] = (this.stats.status[result.status] ?? 0) + 1;
+    if (result.ok) this.stats.ok++;
+    else this.stats.failed++;
+    return result.ok;
+  }
+
+  private send(n: number, topic: string, body: string): Promise<{ ok: boolean; status: string }> {
+    return new Promise((resolve) => {
+      const url = this.urls[n] ?? this.urls[0];
+      if (!url) throw new Error('no publish URL');
+      const req = http.request(url, {
         method: 'POST',
-        agent: this.agent,
+        agent: this.agents[n],
         headers: {
           'content-type': 'application/json',
           'content-length': Buffer.byteLength(body),
@@ -59,18 +73,29 @@ class Poster {
       req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('publish timed out')));
       req.on('response', (res) => {
         const code = res.statusCode ?? 0;
+        const keep = code >= 300 || this.stats.lastSeq !== undefined;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => {
-          if (code >= 300) chunks.push(c);
+          if (keep) chunks.push(c);
         });
         res.on('end', () => {
-          if (code >= 300) this.noteError(`HTTP ${code}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
-          done(code >= 200 && code < 300, String(code));
+          const ok = code >= 200 && code < 300;
+          if (!ok) this.noteError(`HTTP ${code}: ${Buffer.concat(chunks).toString().slice(0, 200)}`);
+          else if (this.stats.lastSeq) {
+            try {
+              const { seq } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { seq?: unknown };
+              const seen = this.stats.lastSeq;
+              if (typeof seq === 'number' && seq > (seen[topic] ?? 0)) seen[topic] = seq;
+            } catch {
+              this.noteError('unparseable publish answer');
+            }
+          }
+          resolve({ ok, status: String(code) });
         });
       });
       req.on('error', (err) => {
         this.noteError(err.message);
-        done(false, 'error');
+        resolve({ ok: false, status: 'error' });
       });
       req.end(body);
     });
@@ -82,7 +107,7 @@ class Poster {
   }
 
   close() {
-    this.agent.destroy();
+    for (const a of this.agents) a.destroy();
   }
 }
 

@@ -1,9 +1,7 @@
 // Renders one markdown table per scenario: rows are metrics, columns are the
 // servers, plus the target and whether Jobstream meets it.
 
-import type { RowDef, Values } from './scenario.js';
-import { SERVERS } from './server-process.js';
-import type { ServerName } from './server-process.js';
+import type { AllValues, Column, RowDef, Values } from './scenario.js';
 
 function cell(row: RowDef, v: Values[string]): string {
   if (v === undefined) return '–';
@@ -15,11 +13,11 @@ function cell(row: RowDef, v: Values[string]): string {
 export function renderTable(
   title: string,
   rows: RowDef[],
-  servers: ServerName[],
-  all: Partial<Record<ServerName, Values>>,
+  columns: Column[],
+  all: AllValues,
   notes: string[],
 ): string {
-  const head = ['metric', ...servers.map((s) => SERVERS[s].label), 'target'];
+  const head = ['metric', ...columns.map((c) => c.label), 'target'];
   const lines = [
     `### ${title}`,
     '',
@@ -30,7 +28,7 @@ export function renderTable(
     let target = row.target ?? '';
     const met = row.met?.(all);
     if (target && met !== undefined) target += met ? ' — met' : ' — **missed**';
-    const cells = servers.map((s) => cell(row, all[s]?.[row.key]));
+    const cells = columns.map((c) => cell(row, all[c.key]?.[row.key]));
     lines.push(`| ${row.label} | ${cells.join(' | ')} | ${target} |`);
   }
   if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));

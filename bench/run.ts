@@ -11,10 +11,15 @@ import { installCleanup, killAllNow } from './children.js';
 import { readConfig } from './config.js';
 import type { ScenarioName } from './config.js';
 import { renderTable } from './report-table.js';
-import type { Scenario, Values } from './scenario.js';
+import type { AllValues, Column, Scenario } from './scenario.js';
 import { broadcast } from './scenarios/broadcast.js';
 import { memory } from './scenarios/memory.js';
 import { perJob } from './scenarios/per-job.js';
+import { reconnectStorm } from './scenarios/reconnect-storm.js';
+import { redis } from './scenarios/redis.js';
+import { rollingRestart } from './scenarios/rolling-restart.js';
+import { threeNodes } from './scenarios/three-nodes.js';
+import { transports } from './scenarios/transports.js';
 import { saturation } from './scenarios/saturation.js';
 import { setup } from './scenarios/setup.js';
 import { SERVERS, startServer } from './server-process.js';
@@ -27,6 +32,11 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   broadcast,
   memory,
   setup,
+  'reconnect-storm': reconnectStorm,
+  transports,
+  redis,
+  'three-nodes': threeNodes,
+  'rolling-restart': rollingRestart,
 };
 /** A scenario that takes longer than this is abandoned (its children are killed). */
 const SCENARIO_TIMEOUT_MS = 5 * 60_000;
@@ -65,28 +75,51 @@ async function runScenario(
   servers: ServerName[],
   cfg: ReturnType<typeof readConfig>,
 ): Promise<string> {
-  const all: Partial<Record<ServerName, Values>> = {};
+  const all: AllValues = {};
   const notes: string[] = [];
   const apiKey = randomBytes(16).toString('hex');
-  for (const name of servers) {
-    const spec = SERVERS[name];
-    const tag = `${s.name}/${name}`;
-    log(`${tag}: starting ${spec.label}`);
+  const columns: Column[] = s.columns
+    ? s.columns(cfg)
+    : servers.map((name) => ({ key: name, label: SERVERS[name].label }));
+  for (const column of columns) {
+    const tag = `${s.name}/${column.key}`;
+    const ctx = { cfg, log: (m: string) => log(`${tag}: ${m}`), note: (m: string) => notes.push(m) };
     const started = performance.now();
+    if (s.runColumn) {
+      // The scenario starts and stops the servers of its own columns.
+      log(`${tag}: ${column.label}`);
+      try {
+        all[column.key] = await withTimeout(
+          s.runColumn({ ...ctx, apiKey, root: ROOT }, column),
+          SCENARIO_TIMEOUT_MS,
+          tag,
+        );
+      } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        log(`${tag}: failed: ${msg}`);
+        notes.push(`${column.label} failed: ${msg.split('\n')[0] ?? ''}`);
+        all[column.key] = {};
+      }
+      log(`${tag}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      continue;
+    }
+    const run = s.run;
+    if (!run) throw new Error(`scenario ${s.name} has neither run nor runColumn`);
+    const spec = SERVERS[column.key as ServerName];
+    log(`${tag}: starting ${spec.label}`);
     let server: Awaited<ReturnType<typeof startServer>> | undefined;
     try {
       // The bench's topics are an application's own, which anonymous clients may read, as with the
       // baselines: every server is driven without credentials.
       server = await startServer(spec, ROOT, apiKey, {});
-      const ctx = { cfg, log: (m: string) => log(`${tag}: ${m}`), note: (m: string) => notes.push(m) };
-      all[name] = await withTimeout(s.run(ctx, server), SCENARIO_TIMEOUT_MS, tag);
+      all[column.key] = await withTimeout(run(ctx, server), SCENARIO_TIMEOUT_MS, tag);
       const died = server.exited();
       if (died) notes.push(`${spec.label} ${died} during the run`);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       log(`${tag}: failed: ${msg}`);
       notes.push(`${spec.label} failed: ${msg.split('\n')[0] ?? ''}`);
-      all[name] = {};
+      all[column.key] = {};
     } finally {
       if (server) {
         if (server.notableCount) {
@@ -102,7 +135,7 @@ async function runScenario(
   s.derive?.(all);
   // The bench itself keeps about 2 cores busy; much more than that means something else competed.
   notes.push(`load average after this scenario: ${os.loadavg()[0]?.toFixed(2) ?? '?'} (1 min)`);
-  return renderTable(s.title, s.rows(cfg), servers, all, notes);
+  return renderTable(s.title, s.rows(cfg), columns, all, notes);
 }
 
 async function main(): Promise<void> {

@@ -2,10 +2,18 @@
 // server (already started) and returns a value per row.
 
 import type { BenchConfig, ScenarioName } from './config.js';
-import type { RunningServer, ServerName } from './server-process.js';
+import type { RunningServer } from './server-process.js';
 
 export type Cell = number | string | undefined;
 export type Values = Record<string, Cell>;
+/** every column's values, by column key (a server name, or a scenario's own column) */
+export type AllValues = Partial<Record<string, Values>>;
+
+/** A column of a scenario that compares set-ups of its own (brokers, node counts, transports…). */
+export interface Column {
+  key: string;
+  label: string;
+}
 
 export interface RowDef {
   key: string;
@@ -14,7 +22,7 @@ export interface RowDef {
   /** goal text for the target column */
   target?: string;
   /** whether Jobstream meets the goal, given every server's values */
-  met?: (all: Partial<Record<ServerName, Values>>) => boolean | undefined;
+  met?: (all: AllValues) => boolean | undefined;
 }
 
 export interface ScenarioContext {
@@ -24,15 +32,28 @@ export interface ScenarioContext {
   note: (msg: string) => void;
 }
 
+export interface ColumnContext extends ScenarioContext {
+  /** the publish key every server of the run is started with */
+  apiKey: string;
+  /** the repository root (servers are started from it) */
+  root: string;
+}
+
 export interface Scenario {
   name: ScenarioName;
   title: string;
   /** rows may depend on the scale (e.g. the connection counts in labels) */
   rows: (cfg: BenchConfig) => RowDef[];
   /** each server gets a fresh server process; the scenario owns its clients */
-  run: (ctx: ScenarioContext, server: RunningServer) => Promise<Values>;
+  run?: (ctx: ScenarioContext, server: RunningServer) => Promise<Values>;
+  /**
+   * Instead of one column per server under test: columns of its own, each measured by runColumn,
+   * which starts (and always stops) whatever servers that column needs.
+   */
+  columns?: (cfg: BenchConfig) => Column[];
+  runColumn?: (ctx: ColumnContext, column: Column) => Promise<Values>;
   /** rows computed across servers after all ran (ratios) */
-  derive?: (all: Partial<Record<ServerName, Values>>) => void;
+  derive?: (all: AllValues) => void;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

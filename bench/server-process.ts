@@ -128,6 +128,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** appended to the client URL as ?token= (Jobstream's credential for WebSocket clients) */
   token?: string;
+  /** listen on this port instead of a free one (a node restarted where its clients expect it) */
+  port?: number;
 }
 
 export async function startServer(
@@ -136,7 +138,7 @@ export async function startServer(
   apiKey: string,
   opts: StartOptions = {},
 ): Promise<RunningServer> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child = spawnTracked(process.execPath, spec.args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

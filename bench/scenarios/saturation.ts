@@ -6,7 +6,7 @@
 import { Fleet, startPublisher } from '../fleet.js';
 import type { Counts } from '../ipc-messages.js';
 import { closesText, fmt, num, scaled, sleep } from '../scenario.js';
-import type { Scenario, Values } from '../scenario.js';
+import type { AllValues, Scenario, Values } from '../scenario.js';
 import type { ServerName } from '../server-process.js';
 import type { BenchConfig } from '../config.js';
 
@@ -18,7 +18,7 @@ const lagFor = (subs: number) => Math.min(1000, Math.max(50, Math.round(1e6 / su
 
 const sizes = (cfg: BenchConfig) => [scaled(1000, cfg.scale, 10), scaled(10000, cfg.scale, 10)];
 
-function ratio(all: Partial<Record<ServerName, Values>>, key: string, other: ServerName): number | undefined {
+function ratio(all: AllValues, key: string, other: ServerName): number | undefined {
   const j = num(all.jobstream?.[key]);
   const o = num(all[other]?.[key]);
   return j !== undefined && o ? j / o : undefined;
@@ -55,7 +55,7 @@ export const saturation: Scenario = {
     for (const [name, v] of Object.entries(all)) {
       for (const i of [0, 1]) {
         const r = ratio(all, `rate${i}`, name as ServerName);
-        if (r !== undefined) v[`vsJ${i}`] = r;
+        if (r !== undefined && v) v[`vsJ${i}`] = r;
       }
     }
   },

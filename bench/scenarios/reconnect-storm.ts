@@ -1,0 +1,112 @@
+// Reconnect storm: clients on per-job topics plus a shared one while events
+// are published; every client's TCP socket is cut at the same instant (by the
+// load generators: fair to every server, as a network failure would be), and
+// each resumes: Jobstream /ws from its last seq per topic, SSE with
+// Last-Event-ID, long-poll with since, Socket.IO v4 with connection state
+// recovery. Measured: cut → every missed event held, and what was lost or
+// repeated.
+
+import { fmt, scaled } from '../scenario.js';
+import type { Column, Scenario } from '../scenario.js';
+import { SERVERS, startServer } from '../server-process.js';
+import type { RunningServer } from '../server-process.js';
+import type { ResumeClientKind } from '../ipc-messages.js';
+import { resumeRows, resumeRun, resumeValues } from './resume-run.js';
+import type { BenchConfig } from '../config.js';
+
+interface Plan {
+  kind: ResumeClientKind;
+  clients: number;
+  label: string;
+  perChild: number;
+}
+
+/**
+ * 10,000 clients for /ws and Socket.IO; SSE and long-poll are scaled down so that the load generators
+ * (which share 2 cores with the server) keep up: 5,000 SSE streams, 1,000 long-poll clients (each polls
+ * two topics, 5 times a second on the shared one).
+ */
+function plan(key: string, cfg: BenchConfig): Plan {
+  switch (key) {
+    case 'socketio':
+      return { kind: 'socketio', clients: scaled(10000, cfg.scale, 20), label: 'Socket.IO', perChild: 5000 };
+    case 'sse':
+      return {
+        kind: 'sse',
+        clients: scaled(5000, cfg.scale, 20),
+        label: 'SSE (scaled down)',
+        perChild: 2500,
+      };
+    case 'poll':
+      return {
+        kind: 'poll',
+        clients: scaled(1000, cfg.scale, 20),
+        label: 'long-poll (scaled down)',
+        perChild: 2000,
+      };
+    default:
+      return { kind: 'ws', clients: scaled(10000, cfg.scale, 20), label: 'WebSocket', perChild: 5000 };
+  }
+}
+
+const COLUMNS: Column[] = [
+  { key: 'ws', label: 'Jobstream /ws' },
+  { key: 'socketio', label: 'Socket.IO + recovery' },
+  { key: 'sse', label: 'Jobstream SSE' },
+  { key: 'poll', label: 'Jobstream long-poll' },
+];
+
+export const reconnectStorm: Scenario = {
+  name: 'reconnect-storm',
+  title: 'Reconnect storm: every socket cut at once, all resume',
+  rows: (cfg) => [
+    {
+      key: 'load',
+      label: `load: ${fmt.int(scaled(1000, cfg.scale, 2))} job topics + 1 shared, ${fmt.int(scaled(1000, cfg.scale, 10))} job events/s + 5/s shared`,
+    },
+    ...resumeRows('cut at once'),
+  ],
+  columns: (cfg) => COLUMNS.filter((c) => c.key !== 'socketio' || cfg.servers.includes('socketio')),
+  async runColumn(ctx, column) {
+    const p = plan(column.key, ctx.cfg);
+    const jobTopics = Math.min(scaled(1000, ctx.cfg.scale, 2), p.clients);
+    let server: RunningServer | undefined;
+    try {
+      server =
+        p.kind === 'socketio'
+          ? await startServer(SERVERS.socketio, ctx.root, ctx.apiKey, { env: { SOCKETIO_RECOVERY: '1' } })
+          : await startServer(SERVERS.jobstream, ctx.root, ctx.apiKey, {});
+      const s = server;
+      const r = await resumeRun(ctx, {
+        kind: p.kind,
+        clientUrls: [p.kind === 'ws' ? s.clientUrl : s.baseUrl],
+        publishUrls: [s.baseUrl],
+        apiKey: ctx.apiKey,
+        clients: p.clients,
+        jobTopics,
+        perSec: scaled(1000, ctx.cfg.scale, 10),
+        warmMs: 4000 * ctx.cfg.timeScale,
+        afterMs: 8000,
+        perChild: p.perChild,
+        pids: () => [s.pid],
+        disrupt: async (fleet) => {
+          ctx.log('cutting every socket');
+          await fleet.cut();
+        },
+      });
+      const died = s.exited();
+      if (died) ctx.note(`${column.label}: server ${died}`);
+      return {
+        load: `${fmt.int(jobTopics)} topics`,
+        ...resumeValues(r, p.label, p.kind !== 'socketio'),
+      };
+    } finally {
+      if (server?.notableCount) {
+        ctx.note(
+          `${column.label} logged ${server.notableCount} warning/error line(s), e.g. \`${(server.notable[0] ?? '').slice(0, 300)}\``,
+        );
+      }
+      await server?.stop();
+    }
+  },
+};

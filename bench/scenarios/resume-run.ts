@@ -1,0 +1,234 @@
+// One measured run of resuming clients (resume-clients.ts) under paced
+// per-job traffic plus a shared topic: connect, publish, optionally do
+// something disruptive in the middle (cut every socket, restart nodes), wait
+// until every client is whole again, and count what was lost or repeated.
+// The reconnect-storm, transports, three-nodes and rolling-restart scenarios
+// are all made of it.
+
+import { startPublisher } from '../fleet.js';
+import type { PublishStats, ResumeClientKind } from '../ipc-messages.js';
+import { ResumeFleet } from '../resume-fleet.js';
+import type { ResumeFleetReport } from '../resume-fleet.js';
+import { closesText, fmt, sleep } from '../scenario.js';
+import type { RowDef, ScenarioContext, Values } from '../scenario.js';
+import { readCpuMs, readRssKiB } from '../server-process.js';
+
+export const SHARED_TOPIC = 'bench-all';
+export const SHARED_PER_SEC = 5;
+/** The SDK's first reconnect waits a uniform delay below its initialDelayMs (500): so do these clients. */
+export const JITTER_MS = 500;
+
+export interface ResumeRunOptions {
+  kind: ResumeClientKind;
+  /** where clients connect (spread over them by index; reconnects go round them) */
+  clientUrls: string[];
+  /** where the publisher posts (round robin) */
+  publishUrls: string[];
+  apiKey: string;
+  clients: number;
+  jobTopics: number;
+  /** per-job events/s over all job topics */
+  perSec: number;
+  /** publishing before the disruption (live latency is measured in the second half of it) */
+  warmMs: number;
+  /** publishing after it */
+  afterMs: number;
+  /** the disruption; its promise is awaited before the clients are waited for */
+  disrupt?: (fleet: ResumeFleet) => Promise<void>;
+  /** server processes whose CPU and RSS are read (while they live) */
+  pids: () => number[];
+  /** clients per load generator (long-poll clients hold two sockets) */
+  perChild?: number;
+}
+
+export interface ResumeRunResult {
+  rep: ResumeFleetReport;
+  stats: PublishStats;
+  opened: number;
+  /** server CPU ÷ wall time from the disruption until every client recovered (or the window ended) */
+  cpu: number;
+  /** server CPU ÷ wall time over the measured window (summed over nodes) */
+  cpuWindow: number;
+  /** deliveries per second while publishing (and its drain) went on */
+  deliveredPerSec: number;
+  /** peak RSS over the run of any one server, MiB */
+  peakRssMiB: number;
+  /** clients still not whole when the run ended */
+  pending: number;
+  /** deliveries ÷ (accepted per-job publishes × watchers + shared publishes × clients) */
+  deliveredRatio: number;
+}
+
+function cpuOf(pids: number[]): number {
+  let sum = 0;
+  for (const p of pids) {
+    try {
+      sum += readCpuMs(p);
+    } catch {
+      // a node being restarted has no /proc entry for a moment
+    }
+  }
+  return sum;
+}
+
+export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Promise<ResumeRunResult> {
+  const fleet = await ResumeFleet.start(o.clients, o.perChild ?? 5000);
+  const pub = await startPublisher();
+  let peakKiB = 0;
+  const sampler = setInterval(() => {
+    for (const p of o.pids()) {
+      try {
+        peakKiB = Math.max(peakKiB, readRssKiB(p));
+      } catch {
+        // restarting
+      }
+    }
+  }, 100);
+  try {
+    ctx.log(
+      `connecting ${fmt.int(o.clients)} ${o.kind} clients (${fmt.int(o.jobTopics)} job topics + ${SHARED_TOPIC})`,
+    );
+    const c = await fleet.connect(
+      {
+        kind: o.kind,
+        urls: o.clientUrls,
+        total: o.clients,
+        topics: { shared: [SHARED_TOPIC], perJob: { prefix: 'job-', count: o.jobTopics } },
+        jitterMs: JITTER_MS,
+        concurrency: o.kind === 'poll' ? 64 : 256,
+      },
+      180_000,
+    );
+    if (c.failed)
+      ctx.note(`${o.kind}: ${c.failed} of ${o.clients} clients failed to connect: ${c.errors.join('; ')}`);
+    const publishing = pub.rpc.call(
+      'paced',
+      {
+        baseUrl: o.publishUrls[0] ?? '',
+        baseUrls: o.publishUrls,
+        key: o.apiKey,
+        inflight: 256,
+        trackSeq: true,
+        durationMs: o.warmMs + o.afterMs,
+        jobs: { prefix: 'job-', count: o.jobTopics, perSec: o.perSec },
+        broadcast: { topic: SHARED_TOPIC, perSec: SHARED_PER_SEC },
+      },
+      o.warmMs + o.afterMs + 60_000,
+    );
+    let cpu = NaN;
+    let pending = 0;
+    let windowCpu0 = 0;
+    let windowT0 = performance.now();
+    try {
+      await sleep(Math.max(2000, o.warmMs / 2));
+      await fleet.all('measure', { on: true, reset: true });
+      windowCpu0 = cpuOf(o.pids());
+      windowT0 = performance.now();
+      await sleep(o.warmMs / 2);
+      if (o.disrupt) {
+        const cpu0 = cpuOf(o.pids());
+        const t0 = performance.now();
+        await o.disrupt(fleet);
+        pending = await fleet.waitRecovered(Math.max(3000, o.afterMs - 1000));
+        cpu = (cpuOf(o.pids()) - cpu0) / Math.max(1, performance.now() - t0);
+      }
+    } finally {
+      await publishing.catch(() => undefined);
+    }
+    const stats = await publishing;
+    const windowMs = Math.max(1, performance.now() - windowT0);
+    const cpuWindow = (cpuOf(o.pids()) - windowCpu0) / windowMs;
+    // The last events land, and anyone still catching up gets a last chance.
+    pending = await fleet.waitRecovered(2000);
+    await sleep(1000);
+    await fleet.all('measure', { on: false });
+    const rep = await fleet.report(stats.lastSeq ?? {});
+    const watchers = c.opened / o.jobTopics;
+    const expected = stats.jobOk * watchers + stats.bcastOk * c.opened;
+    if (stats.errors.length || rep.errors.length) {
+      ctx.note(`${o.kind}: ${[...new Set([...stats.errors, ...rep.errors])].slice(0, 6).join('; ')}`);
+    }
+    return {
+      rep,
+      stats,
+      opened: c.opened,
+      cpu,
+      cpuWindow,
+      deliveredPerSec: (rep.delivered / Math.max(1, stats.elapsedMs)) * 1000,
+      peakRssMiB: peakKiB / 1024,
+      pending,
+      deliveredRatio: expected ? rep.delivered / expected : NaN,
+    };
+  } finally {
+    clearInterval(sampler);
+    await pub.stop();
+    await fleet.stop();
+  }
+}
+
+/** The rows every resume table shares (the storm adds its own above them). */
+export function resumeRows(what: string): RowDef[] {
+  return [
+    { key: 'clients', label: `clients (${what})` },
+    { key: 'rp50', label: 'resume p50: cut → every missed event held (ms)', format: fmt.ms },
+    {
+      key: 'rp99',
+      label: 'resume p99 (ms)',
+      format: fmt.ms,
+      target: '≤ 500 ms',
+      met: (all) => metBelow(all, 'rp99', 500),
+    },
+    {
+      key: 'rmax',
+      label: 'resume max (ms)',
+      format: fmt.ms,
+      target: '≤ 2,000 ms',
+      met: (all) => metBelow(all, 'rmax', 2000),
+    },
+    {
+      key: 'rr99',
+      label: `resume p99 from the reconnect (the ≤ ${JITTER_MS} ms jitter left out)`,
+      format: fmt.ms,
+    },
+    { key: 'pending', label: 'clients not whole at the end', format: fmt.int },
+    { key: 'missed', label: 'missed events (gaps, unrecovered resumes, never delivered)', target: '0' },
+    { key: 'dup', label: 'duplicated events', format: fmt.int, target: '0' },
+    { key: 'cpu', label: 'server CPU from the cut until all were whole (100 % = one core)', format: fmt.pct },
+    { key: 'rss', label: 'server peak RSS (MiB)', format: fmt.mib },
+    { key: 'live99', label: 'live per-job p99 before the cut (ms)', format: fmt.ms },
+    { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
+    { key: 'failed', label: 'failed publishes', format: fmt.int },
+    { key: 'downs', label: 'transports lost (by reason)' },
+  ];
+}
+
+function metBelow(all: Partial<Record<string, Values>>, key: string, limit: number): boolean | undefined {
+  const vals = Object.values(all)
+    .filter((v) => v && String(v.isJobstream) === 'yes')
+    .map((v) => v?.[key]);
+  if (!vals.length || vals.some((v) => typeof v !== 'number')) return undefined;
+  return vals.every((v) => typeof v === 'number' && v <= limit);
+}
+
+export function resumeValues(r: ResumeRunResult, label: string, jobstream: boolean): Values {
+  const missed = r.rep.missed + r.rep.tailMissing;
+  return {
+    isJobstream: jobstream ? 'yes' : 'no',
+    clients: `${fmt.int(r.opened)} ${label}`,
+    rp50: r.rep.recovery.percentile(0.5),
+    rp99: r.rep.recovery.percentile(0.99),
+    rmax: r.rep.recovery.count ? r.rep.recovery.maxMs : NaN,
+    rr99: r.rep.fromReconnect.percentile(0.99),
+    pending: r.pending,
+    missed: r.rep.notRecovered
+      ? `${fmt.int(missed)} (${fmt.int(r.rep.notRecovered)} resumes unrecovered)`
+      : fmt.int(missed),
+    dup: r.rep.duplicated,
+    cpu: r.cpu,
+    rss: r.peakRssMiB,
+    live99: r.rep.live.percentile(0.99),
+    delivered: r.deliveredRatio,
+    failed: r.stats.failed,
+    downs: closesText(r.rep.downs),
+  };
+}
