@@ -75,7 +75,8 @@ export class Connection implements Flushable, Pace, PacedQueue {
   /** At least as many bytes as the transport still holds of the catch-up written to it. */
   #catchUpWritten = 0;
   #open = true;
-  readonly #subscriptions = new Map<string, Subscription>();
+  /** Its subscriptions: one on its own (most connections watch one topic), a Map by topic past that. */
+  #subscriptions: Subscription | Map<string, Subscription> | undefined;
   #onClose: (() => void)[] | undefined;
   #expiry: NodeJS.Timeout | undefined;
 
@@ -94,11 +95,12 @@ export class Connection implements Flushable, Pace, PacedQueue {
   }
 
   has(topic: string): boolean {
-    return this.#subscriptions.has(topic);
+    return this.#subscription(topic) !== undefined;
   }
 
   get subscriptionCount(): number {
-    return this.#subscriptions.size;
+    const subs = this.#subscriptions;
+    return subs instanceof Map ? subs.size : subs ? 1 : 0;
   }
 
   /** Queues a frame. `urgent` frames skip ahead of bulk flushing (replies, small fan-outs). */
@@ -216,14 +218,23 @@ export class Connection implements Flushable, Pace, PacedQueue {
       return result;
     }
     this.unsubscribe(topic); // a concurrent subscribe to the same topic: the later one wins
-    this.#subscriptions.set(topic, result.subscription);
+    const subs = this.#subscriptions;
+    if (subs === undefined) this.#subscriptions = result.subscription;
+    else if (subs instanceof Map) subs.set(topic, result.subscription);
+    else
+      this.#subscriptions = new Map([
+        [subs.topic, subs],
+        [topic, result.subscription],
+      ]);
     return result;
   }
 
   unsubscribe(topic: string): boolean {
-    const sub = this.#subscriptions.get(topic);
+    const sub = this.#subscription(topic);
     if (!sub) return false;
-    this.#subscriptions.delete(topic);
+    const subs = this.#subscriptions;
+    if (subs instanceof Map) subs.delete(topic);
+    else this.#subscriptions = undefined;
     this.#hub.unsubscribe(sub);
     return true;
   }
@@ -295,6 +306,12 @@ export class Connection implements Flushable, Pace, PacedQueue {
     this.dispose();
   }
 
+  #subscription(topic: string): Subscription | undefined {
+    const subs = this.#subscriptions;
+    if (subs instanceof Map) return subs.get(topic);
+    return subs?.topic === topic ? subs : undefined;
+  }
+
   /** Releases everything the connection holds; called once the transport is gone. */
   dispose(): void {
     if (!this.#open) return;
@@ -303,8 +320,10 @@ export class Connection implements Flushable, Pace, PacedQueue {
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#pace?.dispose();
-    for (const sub of this.#subscriptions.values()) this.#hub.unsubscribe(sub);
-    this.#subscriptions.clear();
+    const subs = this.#subscriptions;
+    this.#subscriptions = undefined;
+    if (subs instanceof Map) for (const sub of subs.values()) this.#hub.unsubscribe(sub);
+    else if (subs) this.#hub.unsubscribe(subs);
     this.home?.remove(this);
     for (const listener of this.#onClose ?? []) listener();
   }
