@@ -220,4 +220,80 @@ const openSocketIo: Opener = (opts, hooks) =>
     });
   });
 
-export const openers: Record<ClientKind, Opener> = { ws: openWs, socketio: openSocketIo };
+const TITLE_STAMP = Buffer.from('"t=');
+
+/**
+ * The documented dialects (and native /ws beside them) on posting.created events, whose title holds
+ * the publisher's stamp: each frame with "t=<ms>" is one event. On native /ws, subscribe sends the
+ * native subscribe; a dialect's server picks the topics itself, so there it is a no-op.
+ */
+const openDialect: Opener = (opts, hooks) =>
+  new Promise<Conn>((resolve, reject) => {
+    const native = new URL(opts.url).pathname === '/ws';
+    const ws = new WebSocket(opts.url, {
+      perMessageDeflate: false,
+      localAddress: opts.localAddress,
+      skipUTF8Validation: true,
+      handshakeTimeout: opts.timeoutMs,
+    });
+    const acks = new Map<string, () => void>();
+    let opened = false;
+    let closing = false;
+    const conn: Conn = {
+      subscribe(topic, timeoutMs) {
+        if (!native) return Promise.resolve();
+        return new Promise<void>((ok, fail) => {
+          const t = setTimeout(() => fail(new Error(`no "subscribed" for ${topic}`)), timeoutMs);
+          acks.set(topic, () => {
+            clearTimeout(t);
+            ok();
+          });
+          ws.send(JSON.stringify({ type: 'subscribe', topic }));
+        });
+      },
+      close() {
+        closing = true;
+        ws.close(1000);
+      },
+    };
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error('not open before timeout'));
+    }, opts.timeoutMs);
+    // Dialects without a welcome count as connected once the upgrade is through.
+    ws.on('open', () => {
+      opened = true;
+      clearTimeout(timer);
+      resolve(conn);
+    });
+    ws.on('message', (data) => {
+      if (!Buffer.isBuffer(data)) return;
+      const at = data.indexOf(TITLE_STAMP);
+      if (at !== -1) {
+        hooks.onEvent(opts.parseLatency ? numberAt(data, at + TITLE_STAMP.length)[0] : NaN, -1);
+        return;
+      }
+      if (native && acks.size && data.includes('"subscribed"')) {
+        for (const ok of acks.values()) ok();
+        acks.clear();
+      }
+    });
+    ws.on('error', (err) => {
+      if (!opened) {
+        clearTimeout(timer);
+        reject(err);
+      } else hooks.onError(describe(err));
+    });
+    ws.on('close', (code) => {
+      if (!opened) {
+        clearTimeout(timer);
+        reject(new Error(`closed ${code} before open`));
+      } else if (!closing) hooks.onUnexpectedClose(`ws ${code}`);
+    });
+  });
+
+export const openers: Record<ClientKind, Opener> = {
+  ws: openWs,
+  socketio: openSocketIo,
+  dialect: openDialect,
+};

@@ -15,6 +15,7 @@ export const SCENARIO_NAMES = [
   'redis',
   'three-nodes',
   'rolling-restart',
+  'dialects',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 

@@ -3,7 +3,8 @@
 
 import type { HistogramSnapshot } from './histogram.js';
 
-export type ClientKind = 'ws' | 'socketio';
+/** dialect: any documented WebSocket endpoint; counts frames whose text holds "t=<ms>" (a posting title) */
+export type ClientKind = 'ws' | 'socketio' | 'dialect';
 
 /** Which topics connection number i (counted over the whole fleet) watches. */
 export interface TopicPlan {
@@ -104,6 +105,8 @@ export interface PublisherCalls {
       durationMs: number;
       jobs?: { prefix: string; count: number; perSec: number };
       broadcast?: { topic: string; perSec: number };
+      /** posting.created events (the stamp in job_title as "t=<ms>"), for the dialects */
+      postings?: { topic: string; perSec: number };
     };
     result: PublishStats;
   };

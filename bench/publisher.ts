@@ -39,8 +39,8 @@ class Poster {
   }
 
   /** Resolves true on 2xx; never rejects. With several nodes a failure is tried on the others. */
-  async post(topic: string, data: string): Promise<boolean> {
-    const body = `{"topic":"${topic}","type":"bench.tick","data":${data}}`;
+  async post(topic: string, data: string, type = 'bench.tick'): Promise<boolean> {
+    const body = `{"topic":"${topic}","type":"${type}","data":${data}}`;
     this.inflight++;
     // With several nodes (one of them may be restarting) every node is tried, a moment apart.
     const tries = this.urls.length > 1 ? this.urls.length + 1 : 1;
@@ -176,6 +176,17 @@ async function paced(args: PublisherCalls['paced']['args']): Promise<PublishStat
         if (!b) return;
         const data = `{"t":${stampDue(k, b.perSec)},"bi":${k}}`;
         void poster.post(b.topic, data).then((ok) => ok && stats.bcastOk++);
+      },
+    },
+    args.postings && {
+      perSec: args.postings.perSec,
+      sent: 0,
+      fire: (k: number) => {
+        const p = args.postings;
+        if (!p) return;
+        // The dialects render their own fields, so the stamp rides in the posting's title.
+        const data = `{"posting":{"id":${k + 1},"company":"bench","job_title":"t=${stampDue(k, p.perSec)}","location":"bench","source":"bench"}}`;
+        void poster.post(p.topic, data, 'posting.created').then((ok) => ok && stats.jobOk++);
       },
     },
   ].filter((s) => s !== undefined);

@@ -13,6 +13,7 @@ import type { ScenarioName } from './config.js';
 import { renderTable } from './report-table.js';
 import type { AllValues, Column, Scenario } from './scenario.js';
 import { broadcast } from './scenarios/broadcast.js';
+import { dialects } from './scenarios/dialects.js';
 import { memory } from './scenarios/memory.js';
 import { perJob } from './scenarios/per-job.js';
 import { reconnectStorm } from './scenarios/reconnect-storm.js';
@@ -37,6 +38,7 @@ const SCENARIOS: Record<ScenarioName, Scenario> = {
   redis,
   'three-nodes': threeNodes,
   'rolling-restart': rollingRestart,
+  dialects,
 };
 /** A scenario that takes longer than this is abandoned (its children are killed). */
 const SCENARIO_TIMEOUT_MS = 5 * 60_000;
