@@ -1,23 +1,15 @@
 import type { Server } from 'node:http';
-import type { Config } from '../config.js';
-import { createChannelsDialect } from './dialects/channels.js';
-import { createJobFeedDialect } from './dialects/job-feed.js';
-import { createJobQueueDialect } from './dialects/job-queue.js';
-import { createMatchingDialect } from './dialects/matching.js';
-import { createNativeDialect } from './dialects/native.js';
-import { createNotificationsDialect, type NotificationsDialectOptions } from './dialects/notifications.js';
+import type { DialectDeps } from './dialect-api.js';
+import { dialects as dialectModules } from './dialects/index.js';
 import { FlushScheduler } from './flush-scheduler.js';
 import { ConnectionRegistry } from './registry.js';
-import type { RunEvents } from './run-events.js';
 import { attachWsGateway, type WsDialect, type WsGatewayDeps } from './ws-gateway.js';
 
-export interface GatewayDeps extends Pick<WsGatewayDeps, 'hub' | 'authorizer' | 'logger'> {
-  readonly config: Config;
-  /** A run's kept events, for the matching stream's replay (handed in, as the Authorizer is). */
-  readonly runEvents: RunEvents;
-  /** A user's unread inbox items (the notifications API's welcome says it), handed in likewise. */
-  readonly unreadCount?: NotificationsDialectOptions['unreadCount'];
-}
+/**
+ * What the gateway is handed: besides the hub, the authorizer and the logger, what its dialects'
+ * factories take (the settings, a run's kept events, a user's unread count: see dialect-api.ts).
+ */
+export type GatewayDeps = Pick<WsGatewayDeps, 'hub' | 'authorizer' | 'logger'> & DialectDeps;
 
 /** What SSE and long-poll need of the gateway (http/realtime-routes.ts). */
 export interface RealtimeParts extends Pick<WsGatewayDeps, 'hub' | 'authorizer' | 'registry' | 'scheduler'> {
@@ -50,20 +42,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const scheduler = new FlushScheduler();
   const registry = new ConnectionRegistry(config.maxConnections, config.heartbeatIntervalMs);
   const shutdown = new AbortController();
-  // The WebSocket endpoints (see dialects/).
-  const dialects: readonly WsDialect[] = [
-    createNativeDialect(),
-    createJobFeedDialect(),
-    createChannelsDialect(),
-    createJobQueueDialect(),
-    // A run is replayed from the events it kept: whatever its size, and across restarts.
-    createMatchingDialect({ runEvents: deps.runEvents }),
-    // The notifications API refuses browser origins that CORS_ORIGINS does not allow.
-    createNotificationsDialect({
-      allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-      ...(deps.unreadCount === undefined ? {} : { unreadCount: deps.unreadCount }),
-    }),
-  ];
+  // The WebSocket endpoints, one per dialect of the list (dialects/index.ts).
+  const dialects: readonly WsDialect[] = dialectModules.map((dialect) => dialect.create(deps));
   let attached: { close(): void } | undefined;
   return {
     registry,

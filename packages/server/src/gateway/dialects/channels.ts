@@ -1,4 +1,10 @@
-import { CloseCode, ErrorCode, topics } from '@jobstream/protocol';
+import {
+  ChannelsControlMessage,
+  ChannelsEventMessage,
+  CloseCode,
+  ErrorCode,
+  topics,
+} from '@jobstream/protocol';
 import { AppError, toAppError } from '../../errors.js';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { TOO_DEEP } from '../client-json.js';
@@ -13,6 +19,7 @@ import {
   type WsDialect,
 } from '../dialect.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
+import { byType, TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { uvicornGoingAway } from './going-away.js';
 import { ChannelCounts } from './channels-counts.js';
 import {
@@ -45,6 +52,27 @@ export function createChannelsDialect(): WsDialect {
     open: (context) => new ChannelsSession(context, counts, systemPing),
   };
 }
+
+/** The channels API: its AsyncAPI description and its factory (dialects/index.ts lists it). */
+export const channelsDialect: DialectModule = {
+  api: {
+    id: 'channels',
+    address: '/api/v1/ws',
+    title: 'Channels (spec/channels.md)',
+    description:
+      'Channel subscriptions: jobs, applications, recommendations, skills, follow-ups, interviews, system.',
+    client: { union: ChannelsClientMessage, tag: 'action' },
+    server: [byType(ChannelsControlMessage), byType(ChannelsEventMessage)],
+    closeCodes: [],
+    goingAway: uvicornGoingAway,
+    query: {
+      token: TOKEN_QUERY,
+      user_id: 'the user the client says it is; it must match the credentials',
+      channels: 'channels to subscribe to at once, comma-separated',
+    },
+  },
+  create: () => createChannelsDialect(),
+};
 
 /** The one channel that maps to a broadcast topic of its own. */
 const channelTopics: Partial<Record<ChannelName, string>> = { jobs: topics.postings };

@@ -3,6 +3,7 @@ import {
   JOB_FEED_CLIENT_TYPES,
   JOB_FEED_EVENTS,
   JobFeedClientMessage,
+  JobFeedServerMessage,
   MAX_FILTER_NAMES,
   recordOf,
   topics,
@@ -26,6 +27,7 @@ import {
   type WsDialect,
 } from '../dialect.js';
 import { pingFrame } from '../ws-frame.js';
+import { byType, TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { uvicornGoingAway } from './going-away.js';
 import { JobFeedRateLimit, rateLimitMessage } from './job-feed-rate-limit.js';
 import {
@@ -56,6 +58,22 @@ export function createJobFeedDialect(): WsDialect {
     open: (context) => new JobFeedSession(context, heartbeat),
   };
 }
+
+/** The job feed: its AsyncAPI description and its factory (dialects/index.ts lists it). */
+export const jobFeedDialect: DialectModule = {
+  api: {
+    id: 'jobFeed',
+    address: '/api/v1/ws/jobs',
+    title: 'Job feed (spec/job-feed.md)',
+    description: 'New and updated postings and scrape runs, filtered by type.',
+    client: byType(JobFeedClientMessage),
+    server: [byType(JobFeedServerMessage)],
+    closeCodes: [],
+    goingAway: uvicornGoingAway,
+    query: { token: TOKEN_QUERY },
+  },
+  create: () => createJobFeedDialect(),
+};
 
 /**
  * One job-feed connection. The server chooses its topics (the client names event types, not topics):

@@ -1,4 +1,4 @@
-import { CloseCode, topics } from '@jobstream/protocol';
+import { CloseCode, JobQueueClientMessage, JobQueueServerMessage, topics } from '@jobstream/protocol';
 import type { HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
 import type { Connection } from '../connection.js';
@@ -10,6 +10,7 @@ import {
   type DialectSession,
   type WsDialect,
 } from '../dialect.js';
+import { byType, TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { uvicornGoingAway } from './going-away.js';
 import { JOB_QUEUE_ENCODERS, statsCounts } from './job-queue-render.js';
 
@@ -25,6 +26,23 @@ export function createJobQueueDialect(): WsDialect {
     open: (context) => new JobQueueSession(context),
   };
 }
+
+/** The job queue API: its AsyncAPI description and its factory (dialects/index.ts lists it). */
+export const jobQueueDialect: DialectModule = {
+  api: {
+    id: 'jobQueue',
+    address: '/api/ws/jobs',
+    title: 'Job queue (spec/job-queue.md)',
+    description:
+      'The background work queue and its statistics, broadcast. The client’s keep-alive is the text `ping` (answered with the text `pong`) or {"type": "ping"}; anything else is ignored.',
+    client: byType(JobQueueClientMessage),
+    server: [byType(JobQueueServerMessage)],
+    closeCodes: [],
+    goingAway: uvicornGoingAway,
+    query: { token: TOKEN_QUERY },
+  },
+  create: () => createJobQueueDialect(),
+};
 
 /**
  * One job-queue connection: no welcome (the document has none), the `queue` topic (and a signed-in

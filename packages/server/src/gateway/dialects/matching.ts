@@ -1,10 +1,11 @@
 import type { CanonicalEvent, MatchingEventData, Published } from '@jobstream/protocol';
-import { CloseCode } from '@jobstream/protocol';
+import { CloseCode, MatchingStreamMessage } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import type { Connection } from '../connection.js';
 import type { RunEvent, RunEvents } from '../run-events.js';
 import { pingFrame, textFrame } from '../ws-frame.js';
 import { closeFor, deliver, type DialectContext, type DialectSession, type WsDialect } from '../dialect.js';
+import { TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { daphneGoingAway } from './going-away.js';
 
 const path = /^\/ws\/matching-jobs\/([^/]+)\/?$/;
@@ -53,6 +54,25 @@ export function createMatchingDialect(deps: { readonly runEvents: RunEvents }): 
     open: (ctx) => new MatchingSession(ctx, deps.runEvents),
   };
 }
+
+/** The matching job stream: its AsyncAPI description and its factory (dialects/index.ts lists it). */
+export const matchingDialect: DialectModule = {
+  api: {
+    id: 'matchingJob',
+    address: '/ws/matching-jobs/{job_id}',
+    title: 'Matching job stream (spec/matching-job-stream.md)',
+    description:
+      'One matching run, stage by stage, from its first event whenever the client connects. Broadcast only: what the client sends is ignored. A job_id that is not a UUID, does not exist or is not the caller’s is closed with 4001.',
+    client: null,
+    server: [MatchingStreamMessage],
+    closeCodes: [],
+    goingAway: daphneGoingAway,
+    parameters: { job_id: 'the matching run’s id (a UUID)' },
+    query: { token: TOKEN_QUERY },
+  },
+  // A run is replayed from the events it kept: whatever its size, and across restarts.
+  create: ({ runEvents }) => createMatchingDialect({ runEvents }),
+};
 
 class MatchingSession implements DialectSession {
   readonly #connection: Connection;

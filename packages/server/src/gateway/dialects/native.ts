@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '@jobstream/protocol';
-import { ClientMessage, ErrorCode, Topic, type SubscribeMessage } from '@jobstream/protocol';
+import { ClientMessage, ErrorCode, ServerMessage, Topic, type SubscribeMessage } from '@jobstream/protocol';
 import type { FrameEncoder } from '../../hub/hub-event.js';
 import { AppError, describeFields, fieldErrors, toAppError } from '../../errors.js';
 import { jsonFrame, pingFrame, textFrame } from '../ws-frame.js';
@@ -14,6 +14,7 @@ import {
   type MessageError,
   type WsDialect,
 } from '../dialect.js';
+import { byType, TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { nativeGoingAway } from './going-away.js';
 
 /** Most topics one native connection may subscribe to at once. */
@@ -37,6 +38,23 @@ export function createNativeDialect(): WsDialect {
     open: (context) => new NativeSession(context),
   };
 }
+
+/** The native protocol: its AsyncAPI description and its factory (dialects/index.ts lists it). */
+export const nativeDialect: DialectModule = {
+  api: {
+    id: 'native',
+    address: '/ws',
+    title: 'Native protocol',
+    description:
+      'Any permitted topic, with gap-free resume from a seq (docs/PROTOCOL.md). Also over HTTP: SSE at /api/v1/events, long-poll at /api/v1/events/poll (see the OpenAPI document).',
+    client: byType(ClientMessage),
+    server: [byType(ServerMessage)],
+    closeCodes: ['normal', 'goingAway'],
+    goingAway: nativeGoingAway,
+    query: { token: TOKEN_QUERY },
+  },
+  create: () => createNativeDialect(),
+};
 
 class NativeSession implements DialectSession {
   // Only what the session needs is kept: holding the whole context would keep the upgrade request

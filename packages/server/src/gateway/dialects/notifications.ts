@@ -5,14 +5,16 @@ import {
   topics,
   type ApplicationCreatedData,
   type ApplicationStatusChangedData,
+  NotificationsClientMessage,
+  NotificationsServerMessage,
   type NotificationData,
-  type NotificationsClientMessage,
   type Published,
   type Role,
 } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
 import { closeFor, deliver, type DialectContext, type DialectSession, type WsDialect } from '../dialect.js';
+import { byType, TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { daphneGoingAway } from './going-away.js';
 import { HeldMessages } from '../held-messages.js';
 import { MAX_NOTIFICATION_TYPES, NotificationTypeFilter } from './notifications-filter.js';
@@ -97,6 +99,28 @@ export function createNotificationsDialect(options: NotificationsDialectOptions 
     open: (context) => new NotificationsSession(context, allowedOrigins, options.unreadCount),
   };
 }
+
+/** The notifications API: its AsyncAPI description and its factory (dialects/index.ts lists it). */
+export const notificationsDialect: DialectModule = {
+  api: {
+    id: 'notifications',
+    address: '/ws/notifications/',
+    title: 'Notifications (spec/notifications.md)',
+    description:
+      'Per-user and per-role notifications. Browser origins that CORS_ORIGINS does not allow are refused; a session cookie counts only from a listed origin.',
+    client: byType(NotificationsClientMessage),
+    server: [byType(NotificationsServerMessage)],
+    closeCodes: [],
+    goingAway: daphneGoingAway,
+    query: { token: TOKEN_QUERY },
+  },
+  // It refuses browser origins that CORS_ORIGINS does not allow.
+  create: ({ config, unreadCount }) =>
+    createNotificationsDialect({
+      allowedOrigins: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      ...(unreadCount === undefined ? {} : { unreadCount }),
+    }),
+};
 
 class NotificationsSession implements DialectSession {
   readonly #ctx: DialectContext;

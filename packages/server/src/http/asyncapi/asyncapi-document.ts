@@ -1,6 +1,7 @@
 import { closeCodeAdvice, CloseCode, type CloseCodeName } from '@jobstream/protocol';
 import { z } from 'zod';
-import { gatewayCloseCodes, socketApis, type MessageSet, type SocketApi } from './socket-apis.js';
+import { gatewayCloseCodes, type DialectApi, type MessageSet } from '../../gateway/dialect-api.js';
+import { dialects } from '../../gateway/dialects/index.js';
 
 type Json = Record<string, unknown>;
 
@@ -24,10 +25,17 @@ function messages(set: MessageSet, io: 'input' | 'output'): [string, Json][] {
 
 const key = (name: string) => name.replace(/[^A-Za-z0-9._-]/g, '_');
 
+/** A close code's name (CloseCode's key). */
+function closeCodeName(code: number): CloseCodeName {
+  const name = (Object.keys(CloseCode) as CloseCodeName[]).find((n) => CloseCode[n] === code);
+  if (name === undefined) throw new Error(`close code ${code} has no name in the protocol`);
+  return name;
+}
+
 /** The close codes of an API with what each tells the client, as `x-close-codes`. */
-function closeCodes(api: SocketApi): Json[] {
+function closeCodes(api: DialectApi): Json[] {
   const names = new Set<CloseCodeName>([...api.closeCodes, ...gatewayCloseCodes]);
-  if (api.goingAway !== 'drop') names.add(api.goingAway);
+  if (api.goingAway !== 'drop') names.add(closeCodeName(api.goingAway.code));
   const codes: Json[] = [...names].map((name) => ({
     code: CloseCode[name],
     name,
@@ -51,7 +59,7 @@ export function asyncApiDocument(version: string): Json {
   const channels: Json = {};
   const operations: Json = {};
   const components: Json = {};
-  for (const api of socketApis) {
+  for (const { api } of dialects) {
     const refs: Record<'send' | 'receive', Json[]> = { send: [], receive: [] };
     const channelMessages: Json = {};
     // A message's key in its channel: its name, with `client.` before what clients send (both sides
