@@ -156,6 +156,17 @@ test('Ashby (Ashby-Signature) and Lever (signature in the body) deliveries: an i
     apps.body.map((a) => a.status),
     ['offer_received'],
   );
+  // The vendor's steps are on the application's timeline, taken by no Jobstream user.
+  const timeline = await alan.call<{
+    entries: { kind: string; actor_id: string | null; detail: { source?: string } }[];
+  }>('GET', `/api/v1/applications/${(apps.body[0] as unknown as { id: number }).id}/timeline`);
+  const steps = timeline.body.entries;
+  assert.equal(steps[0]?.kind, 'applied');
+  assert.equal(steps.filter((s) => s.kind === 'interview_scheduled').length, 1);
+  assert.ok(
+    steps.every((s) => s.actor_id === null && s.detail.source === 'ashby'),
+    JSON.stringify(steps),
+  );
   const interviews = await alan.call<{ scheduled_date: string; duration_minutes: number }[]>(
     'GET',
     '/api/v1/interviews',

@@ -5,6 +5,7 @@ import type { AtsEvent } from '../webhooks/normalise.js';
 import type { Vendor } from '../webhooks/signatures.js';
 import { toInterviewData } from './interviews.js';
 import { now } from './access.js';
+import { recordStep, TimelineKind } from './timeline.js';
 import type { PostingService } from './postings.js';
 
 /** What a delivery did: applied, a retry already seen, older than what was applied, or nothing to map. */
@@ -133,9 +134,16 @@ export class AtsService {
       await tx.emit({ topic: topics.user(user.id), type: EventTypes.applicationCreated, data });
       if (posting.posted_by && posting.posted_by !== user.id)
         await tx.emit({ topic: topics.user(posting.posted_by), type: EventTypes.applicationCreated, data });
+      await recordStep(tx.db, {
+        applicationId: row.id,
+        kind: TimelineKind.applied,
+        actorId: null,
+        detail: { status: row.status, source: vendor },
+        at: stamp,
+      });
       outcome = 'applied';
     } else if (!mark || mark.last_at < event.at) {
-      await this.#status(tx, row, app.status, head);
+      await this.#status(tx, row, app.status, head, vendor);
       outcome = 'applied';
     }
     if (!mark || mark.last_at < event.at) await mark_(tx, vendor, key, row.id, event.at);
@@ -151,6 +159,7 @@ export class AtsService {
     row: { id: number; user_id: string; status: ApplicationStatus },
     status: ApplicationStatus,
     head: { job_id: number; company: string; job_title: string },
+    vendor: Vendor,
   ): Promise<void> {
     if (row.status === status) return;
     const stamp = now();
@@ -168,6 +177,14 @@ export class AtsService {
       timestamp: stamp,
     };
     await tx.emit({ topic: topics.user(row.user_id), type: EventTypes.applicationStatusChanged, data });
+    // The vendor's step: no Jobstream user took it.
+    await recordStep(tx.db, {
+      applicationId: row.id,
+      kind: TimelineKind.statusChanged,
+      actorId: null,
+      detail: { old_status: row.status, new_status: status, source: vendor },
+      at: stamp,
+    });
   }
 
   /** The vendor's interview, once (by its id). */
@@ -200,6 +217,18 @@ export class AtsService {
       .executeTakeFirstOrThrow();
     const data = toInterviewData({ ...row, ...head });
     await tx.emit({ topic: topics.user(app.user_id), type: EventTypes.interviewScheduled, data });
+    await recordStep(tx.db, {
+      applicationId: app.id,
+      kind: TimelineKind.interviewScheduled,
+      actorId: null,
+      detail: {
+        interview_id: row.id,
+        interview_type: row.interview_type,
+        scheduled_date: row.scheduled_date,
+        source: vendor,
+      },
+      at: stamp,
+    });
     await mark_(tx, vendor, key, row.id, stamp);
     return true;
   }
