@@ -129,3 +129,15 @@ test('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY come together, as base64url P-256 k
   ]);
   assert.throws(() => loadConfig({ PUSH_ALLOW_PRIVATE: 'not a host!' }), /PUSH_ALLOW_PRIVATE/);
 });
+
+test('INBOX_RETENTION_DAYS (default 90) and FOLLOWUP_DAYS (default 5) are whole days, refused otherwise by name', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.inboxRetentionDays, 90);
+  assert.equal(defaults.followupDays, 5);
+  const set = loadConfig({ INBOX_RETENTION_DAYS: '7', FOLLOWUP_DAYS: '10' });
+  assert.deepEqual([set.inboxRetentionDays, set.followupDays], [7, 10]);
+  for (const bad of ['0', '-1', '1.5', 'soon', '99999']) {
+    assert.throws(() => loadConfig({ INBOX_RETENTION_DAYS: bad }), /INBOX_RETENTION_DAYS/, bad);
+    assert.throws(() => loadConfig({ FOLLOWUP_DAYS: bad }), /FOLLOWUP_DAYS/, bad);
+  }
+});
