@@ -86,6 +86,14 @@ test('applying proposes a follow-up FOLLOWUP_DAYS business days on; each move pu
     .execute();
   const due = await socket.next('event', (m) => m.event === 'followup.due');
   assert.equal((due.data as { followup_id: number }).followup_id, proposed.followup_id);
+  // …and it waits in her inbox, urgent (a push while she is away).
+  const inbox = await ada.call<{ items: { kind: string; urgent: boolean; summary: string }[] }>(
+    'GET',
+    '/api/v1/inbox',
+  );
+  const dueItem = inbox.body.items.find((i) => i.kind === 'followup.due');
+  assert.equal(dueItem?.urgent, true);
+  assert.equal(dueItem.summary, 'Follow-up due: check_in with Acme (SRE)');
 
   // A final status cancels it.
   assert.equal(
