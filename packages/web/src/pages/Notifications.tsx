@@ -14,11 +14,12 @@ export function NotificationsPage() {
     <section className="panel page" aria-labelledby="notifications-title">
       <div className="line">
         <h2 id="notifications-title">
-          {durable ? 'Inbox' : 'Notifications'}{' '}
+          Notifications{' '}
           <span className="count" data-testid="inbox-unread">
             {unread} unread
           </span>
         </h2>
+        {durable && <span className="meta">kept on every device you sign in on</span>}
         <div className="actions">
           {supported && permission === 'default' && (
             <button type="button" onClick={() => void Notification.requestPermission().then(setPermission)}>
