@@ -95,7 +95,7 @@ export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Prom
         total: o.clients,
         topics: { shared: [SHARED_TOPIC], perJob: { prefix: 'job-', count: o.jobTopics } },
         jitterMs: JITTER_MS,
-        concurrency: o.kind === 'poll' ? 64 : 256,
+        concurrency: 256,
       },
       180_000,
     );
