@@ -58,6 +58,14 @@ const ROLE_TOPIC = /^role:(.+)$/;
 const str = (value: unknown, fallback = ''): string =>
   typeof value === 'string' && value !== '' ? value.slice(0, 200) : fallback;
 
+/** `2026-12-03 14:00 UTC`: a date a person reads, whatever their device's zone. */
+function when(value: unknown): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(ms)
+    ? 'a date to be set'
+    : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
 /** The item an event becomes in its addressee's inbox, or undefined when it is not one to keep. */
 export function inboxItemFor(event: EventDraft): InboxItemDraft | undefined {
   const user = USER_TOPIC.exec(event.topic)?.[1];
@@ -104,7 +112,7 @@ function userSummary(
     }
     case EventTypes.interviewScheduled: {
       const d = data as Published<InterviewData>;
-      return `Interview scheduled: ${str(d.interview_type, 'interview')} with ${company} on ${str(d.scheduled_date)}`;
+      return `Interview scheduled: ${str(d.interview_type, 'interview')} with ${company} on ${when(d.scheduled_date)}`;
     }
     case EventTypes.interviewCancelled:
       return `Interview cancelled: ${title} at ${company}`;
