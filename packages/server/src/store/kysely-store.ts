@@ -68,8 +68,10 @@ export class KyselyStore implements Store {
       // Inserted last, so the outbox lock is held only for the insert and the commit.
       if (events.length > 0) {
         const at = new Date().toISOString();
-        if (this.#eventRows) await this.#eventRows(trx, ended.drafts, at);
         await this.#backend.lockOutboxWrites(trx);
+        // Under the outbox lock, so that the rows' ids, like the outbox's, follow commit order (an
+        // inbox's "read all up to id N" then never covers an item that commits after it).
+        if (this.#eventRows) await this.#eventRows(trx, ended.drafts, at);
         await insertOutboxRows(trx, events, at);
       }
       emitted = events.length;
