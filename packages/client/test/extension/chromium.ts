@@ -56,7 +56,13 @@ export async function launchWithExtensions(
   if (missing)
     throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
   const root = mkdtempSync(join(tmpdir(), 'jobstream-extension-'));
-  t.after(() => rmSync(root, { recursive: true, force: true })); // and again once Chromium has closed
+  // One hook, registered before anything can fail: Chromium is closed first, then its profile removed
+  // (removing it while Chromium still writes there fails, and a failed hook would leave Chromium running).
+  const open: { context?: BrowserContext } = {};
+  t.after(async () => {
+    await open.context?.close();
+    rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  });
   const dirs = writers.map((_, i) => join(root, `extension-${i}`));
   for (const [i, write] of writers.entries()) {
     mkdirSync(dirs[i]!);
@@ -74,10 +80,7 @@ export async function launchWithExtensions(
       `--load-extension=${dirs.join(',')}`,
     ],
   });
-  t.after(async () => {
-    await context.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  open.context = context;
   return {
     context,
     async worker(script) {
