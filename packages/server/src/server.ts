@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createAuthorizer } from './auth/authorizer.js';
-import { createLocalOwner } from './auth/local-owner.js';
-import { createTokenService } from './auth/tokens.js';
+import { createAuth } from './auth/create-auth.js';
 import type { Config } from './config.js';
 import { describeConfig } from './config.js';
 import { seedDemo } from './demo/seed.js';
@@ -27,13 +25,9 @@ import { OutboxRelay } from './store/outbox-relay.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { version } from './version.js';
-import { QueueStatsPublisher } from './work/queue-stats.js';
-import { Reminders } from './work/reminders.js';
+import { createWork } from './work/create-work.js';
 import type { WorkRunner } from './work/runner.js';
-import { Scheduler } from './work/scheduler.js';
 import type { Pipelines } from './work/work-job.js';
-import { createWorkParts } from './work/work-node.js';
-import { createWorkQueue } from './work/work-queue.js';
 import type { WorkService } from './work/work-service.js';
 
 export interface Jobstream {
@@ -87,39 +81,30 @@ export async function createJobstream(
   );
   // A subscriber may fall behind by as many live events as history holds while it catches up.
   const hub: Hub = new MeteredHub(broker, { holdLimit: Math.max(100, config.historySize) }, metrics.replayed);
-  const tokens = await createTokenService({
-    jwtSecret: config.jwtSecret,
-    jwtJwksUrl: config.jwtJwksUrl,
-    dataDir: store.dataDir,
+  // The authorizer asks the work service who owns a work item only once requests come, when both exist.
+  const { tokens, localOwner, users, authorizer } = await createAuth(config, store, {
+    users: (accountCreated) => createUserService(store.db, accountCreated),
+    workOwner: (id) => parts.work.ownerOf(id),
   });
-  // The local owner applies on one node only: several nodes could not end it at once for all.
-  const ownerMode =
-    config.authRequired || (config.localOwner === 'auto' && config.redisUrl !== undefined)
-      ? 'off'
-      : config.localOwner;
-  const localOwner = createLocalOwner(store.db, ownerMode);
-  await localOwner.ensure();
-  const users = createUserService(store.db, () => localOwner.accountCreated());
   const profiles = new ProfileService(store);
-  const parts = createWorkParts(store, config, logger, {
-    ...options.work,
-    pipelines: options.pipelines,
-    demo: options.demo === true,
-    localOwner: async () => (await localOwner.principal()) !== undefined,
-  });
-  const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
-  const execution = createWorkQueue(config, logger, 'node')(parts);
-  const reminders = new Reminders(store);
   const inbox = new InboxService(store, { retentionDays: config.inboxRetentionDays });
-  const timetable = new Scheduler(
-    [
-      { name: 'scrapes', run: (at) => scrapes.queueDue(at) },
-      { name: 'reminders', run: (at) => reminders.send(at) },
-      { name: 'inbox retention', run: (at) => inbox.prune(at) },
-    ],
-    { tickMs: config.schedulerTickMs, logger },
+  const parts = createWork(
+    store,
+    config,
+    logger,
+    {
+      publish: (input) => hub.publish(input),
+      scheduled: [{ name: 'inbox retention', run: (at) => inbox.prune(at) }],
+    },
+    {
+      ...options.work,
+      pipelines: options.pipelines,
+      demo: options.demo === true,
+      localOwner: async () => (await localOwner.principal()) !== undefined,
+    },
   );
-  const queueStats = new QueueStatsPublisher(work, (input) => hub.publish(input), { logger });
+  const { work, postings, matching, analyses, recommendations, sources, scrapes, runner } = parts;
+  const { execution, timetable, queueStats } = parts;
   // Web Push: urgent events for users with no live connection (nobody reads their user topic, on any node).
   const push = await createWebPush({
     config,
@@ -141,13 +126,6 @@ export async function createJobstream(
     ),
     { logger },
   );
-  const authorizer = createAuthorizer({
-    tokens,
-    authRequired: config.authRequired,
-    localOwner,
-    findUser: (id) => users.getUser(id),
-    workOwner: (id) => work.ownerOf(id),
-  });
   const gateway = createGateway({
     config,
     logger,
