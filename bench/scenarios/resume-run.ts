@@ -210,6 +210,11 @@ export function resumeRows(what: string): RowDef[] {
     { key: 'live99', label: 'live per-job p99 before the cut (ms)', format: fmt.ms },
     { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
     { key: 'failed', label: 'failed publishes', format: fmt.int },
+    {
+      key: 'late',
+      label: 'events sent > 5 ms late (publisher behind; stamped with due time)',
+      format: fmt.int,
+    },
     { key: 'downs', label: 'transports lost (by reason)' },
   ];
 }
@@ -240,6 +245,7 @@ export function resumeValues(r: ResumeRunResult, label: string, jobstream: boole
     live99: r.rep.live.percentile(0.99),
     delivered: r.deliveredRatio,
     failed: r.stats.failed,
+    late: r.stats.late,
     downs: closesText(r.rep.downs),
   };
 }

@@ -34,6 +34,11 @@ export const threeNodes: Scenario = {
     { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
     { key: 'missed', label: 'missed / duplicated events', target: '0 / 0' },
     { key: 'failed', label: 'failed publishes', format: fmt.int },
+    {
+      key: 'late',
+      label: 'events sent > 5 ms late (publisher behind; stamped with due time)',
+      format: fmt.int,
+    },
   ],
   columns: () => COLUMNS,
   async runColumn(ctx, column) {
@@ -65,6 +70,7 @@ export const threeNodes: Scenario = {
         delivered: r.deliveredRatio,
         missed: `${fmt.int(r.rep.missed + r.rep.tailMissing)} / ${fmt.int(r.rep.duplicated)}`,
         failed: r.stats.failed,
+        late: r.stats.late,
       };
     } finally {
       for (const s of nodes) {

@@ -38,6 +38,11 @@ export const transports: Scenario = {
       { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
       { key: 'missed', label: 'missed / duplicated events', target: '0 / 0' },
       { key: 'failed', label: 'failed publishes', format: fmt.int },
+      {
+        key: 'late',
+        label: 'events sent > 5 ms late (publisher behind; stamped with due time)',
+        format: fmt.int,
+      },
     ];
   },
   columns: () => COLUMNS,
@@ -71,6 +76,7 @@ export const transports: Scenario = {
         delivered: r.deliveredRatio,
         missed: `${fmt.int(r.rep.missed + r.rep.tailMissing)} / ${fmt.int(r.rep.duplicated)}`,
         failed: r.stats.failed,
+        late: r.stats.late,
       };
     } finally {
       if (server?.notableCount) {
