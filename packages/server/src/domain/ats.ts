@@ -5,6 +5,7 @@ import type { AtsEvent } from '../webhooks/normalise.js';
 import type { Vendor } from '../webhooks/signatures.js';
 import { toInterviewData } from './interviews.js';
 import { now } from './access.js';
+import { FollowupCadence } from './followup-cadence.js';
 import { recordStep, TimelineKind } from './timeline.js';
 import type { PostingService } from './postings.js';
 
@@ -22,8 +23,11 @@ const VENDOR_NAMES: Record<Vendor, string> = { greenhouse: 'Greenhouse', lever: 
 export class AtsService {
   readonly #store: Store;
   readonly #postings: PostingService;
+  readonly #cadence: FollowupCadence;
 
-  constructor(store: Store, postings: PostingService) {
+  /** `followupDays`: FOLLOWUP_DAYS, for the cadence's follow-up a vendor's status change moves. @default 5 */
+  constructor(store: Store, postings: PostingService, options: { followupDays?: number } = {}) {
+    this.#cadence = new FollowupCadence(options.followupDays ?? 5);
     this.#store = store;
     this.#postings = postings;
   }
@@ -185,6 +189,13 @@ export class AtsService {
       detail: { old_status: row.status, new_status: status, source: vendor },
       at: stamp,
     });
+    // The applicant's own cadence follow-up moves with the vendor's status as with anyone's.
+    await this.#cadence.moved(
+      tx,
+      { id: row.id, user_id: row.user_id, posting_id: head.job_id, ...head },
+      status,
+      new Date(stamp),
+    );
   }
 
   /** The vendor's interview, once (by its id). */

@@ -172,7 +172,7 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
   registerAnalysisRoutes(app, analyses);
   registerScrapeRoutes(app, { sources, scrapes });
   registerWebhookRoutes(app, {
-    ats: new AtsService(store, postings),
+    ats: new AtsService(store, postings, { followupDays: config.followupDays }),
     secrets: {
       greenhouse: config.greenhouseWebhookSecret,
       lever: config.leverWebhookSecret,
