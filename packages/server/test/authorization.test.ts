@@ -55,7 +55,7 @@ test('no endpoint, WebSocket or HTTP, delivers one user’s events to another', 
   );
   assert.deepEqual(
     ownPoll.body.events.map((e) => e.event),
-    ['application.created'],
+    ['application.created', 'followup.created'], // applying proposes A's follow-up (FOLLOWUP_DAYS)
   );
   await sleep(100);
   assert.equal(ws.events().length, 0);
