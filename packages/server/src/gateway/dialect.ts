@@ -5,6 +5,7 @@ import type { FrameEncoder, HubEvent } from '../hub/hub-event.js';
 import { parseClientJson } from './client-json.js';
 import type { Connection } from './connection.js';
 import { HeldMessages } from './held-messages.js';
+import type { DialectContext } from './ws-gateway.js';
 
 /**
  * The dialect kit: what every WebSocket dialect (gateway/dialects/) is made of, so that a new one is
@@ -15,6 +16,22 @@ import { HeldMessages } from './held-messages.js';
  * heartbeat frame, say) belongs to the dialect its factory made ({@link sharedFrame}).
  */
 export type { DialectContext, DialectSession, WsDialect } from './ws-gateway.js';
+
+/**
+ * What a session keeps of its context for the life of its connection. Not the upgrade request, its
+ * URL or its path parameters: kept by a session, they would stay in memory (several KiB with the
+ * request's headers) as long as the connection is open. Read those while opening.
+ */
+export type SessionContext = Pick<DialectContext, 'connection' | 'principal' | 'authorizer' | 'refused'>;
+
+export function sessionContext(ctx: DialectContext): SessionContext {
+  return {
+    connection: ctx.connection,
+    principal: ctx.principal,
+    authorizer: ctx.authorizer,
+    refused: ctx.refused,
+  };
+}
 
 // ---- delivery ---------------------------------------------------------------------------------------
 

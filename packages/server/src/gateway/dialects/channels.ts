@@ -13,7 +13,9 @@ import {
   frameSink,
   parseMessage,
   SerialQueue,
+  sessionContext,
   sharedFrame,
+  type SessionContext,
   type DialectContext,
   type DialectSession,
   type WsDialect,
@@ -81,7 +83,7 @@ const stamp = (): string => new Date().toISOString();
 const envelope = (type: string, data: unknown): Buffer => jsonFrame({ type, data, timestamp: stamp() });
 
 class ChannelsSession implements DialectSession {
-  readonly #ctx: DialectContext;
+  readonly #ctx: SessionContext;
   readonly #counts: ChannelCounts;
   readonly #channels = new Set<ChannelName>();
   #userId: string | null = null;
@@ -92,12 +94,12 @@ class ChannelsSession implements DialectSession {
   readonly #sink: (event: HubEvent) => void;
 
   constructor(ctx: DialectContext, counts: ChannelCounts, systemPing: () => Buffer) {
-    this.#ctx = ctx;
+    this.#ctx = sessionContext(ctx);
     this.#systemPing = systemPing;
     this.#sink = frameSink(ctx.connection, channelsEventFrame);
     this.#counts = counts;
     // A connection that could not be set up (the broker is down, say) is closed: no half-open session.
-    const setUp = this.#start().catch((error: unknown) => closeFor(ctx.connection, error));
+    const setUp = this.#start(ctx.url).catch((error: unknown) => closeFor(ctx.connection, error));
     this.#queue = new SerialQueue(setUp, (error) => this.#failed(error));
   }
 
@@ -115,11 +117,11 @@ class ChannelsSession implements DialectSession {
     this.#ctx.connection.send(this.#systemPing(), false);
   }
 
-  async #start(): Promise<void> {
+  async #start(url: URL): Promise<void> {
     // Yield first: the gateway registers the connection when open() returns, and a close before that
     // would leave it registered.
     await Promise.resolve();
-    const { connection, principal, url, authorizer } = this.#ctx;
+    const { connection, principal, authorizer } = this.#ctx;
     const claimed = url.searchParams.get('user_id') || null;
     const signedIn = principal.userId !== null && principal.localOwner !== true;
     if (signedIn && claimed !== null && claimed !== principal.userId) {

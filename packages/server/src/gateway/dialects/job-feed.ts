@@ -21,7 +21,9 @@ import {
   deliver,
   parseMessage,
   SerialQueue,
+  sessionContext,
   sharedFrame,
+  type SessionContext,
   type DialectContext,
   type DialectSession,
   type WsDialect,
@@ -81,7 +83,7 @@ export const jobFeedDialect: DialectModule = {
  * one at a time, in order, because a `subscribe` waits for the hub.
  */
 class JobFeedSession implements DialectSession {
-  readonly #ctx: DialectContext;
+  readonly #ctx: SessionContext;
   readonly #limit = new JobFeedRateLimit();
   /** The event types this connection wants; null for all of them. */
   #filter: ReadonlySet<string> | null = null;
@@ -92,7 +94,7 @@ class JobFeedSession implements DialectSession {
   readonly #scores = new Map<number, number>();
 
   constructor(ctx: DialectContext, heartbeat: () => Buffer) {
-    this.#ctx = ctx;
+    this.#ctx = sessionContext(ctx);
     this.#heartbeat = heartbeat;
     const setUp = this.#follow()
       .then(() => {

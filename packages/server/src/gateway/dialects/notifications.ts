@@ -13,7 +13,15 @@ import {
 } from '@jobstream/protocol';
 import type { FrameEncoder, HubEvent } from '../../hub/hub-event.js';
 import { jsonFrame, pingFrame } from '../ws-frame.js';
-import { closeFor, deliver, type DialectContext, type DialectSession, type WsDialect } from '../dialect.js';
+import {
+  closeFor,
+  deliver,
+  sessionContext,
+  type DialectContext,
+  type DialectSession,
+  type SessionContext,
+  type WsDialect,
+} from '../dialect.js';
 import { byType, TOKEN_QUERY, type DialectModule } from '../dialect-api.js';
 import { daphneGoingAway } from './going-away.js';
 import { HeldMessages } from '../held-messages.js';
@@ -123,7 +131,7 @@ export const notificationsDialect: DialectModule = {
 };
 
 class NotificationsSession implements DialectSession {
-  readonly #ctx: DialectContext;
+  readonly #ctx: SessionContext;
   readonly #filter = new NotificationTypeFilter();
   /** Client messages that arrive before `connection_established` is sent, answered after it. */
   #early: string[] | undefined = [];
@@ -138,7 +146,7 @@ class NotificationsSession implements DialectSession {
     allowedOrigins: AllowedOrigins,
     unreadCount?: NotificationsDialectOptions['unreadCount'],
   ) {
-    this.#ctx = ctx;
+    this.#ctx = sessionContext(ctx);
     this.#unreadCount = unreadCount;
     const { connection, principal } = ctx;
     const credential = ctx.authorizer.credentialKind(ctx.request);
