@@ -188,3 +188,29 @@ test('by default any page may call the API, as the documented browser examples d
   assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
   assert.equal(preflight.headers.get('access-control-allow-credentials'), null);
 });
+
+test('long-poll: the first event of a topic nobody had published to reaches a client that polled it while empty', async (t) => {
+  // Between two polls nobody watches the topic, so the embedded broker forgets it; it must come back in
+  // the epoch the client was told, or the client's next poll would say `recovered: false` and lose event 1.
+  const { url } = await startServer(t);
+  const poll = async (query: string) => {
+    const res = await fetch(`${url}/api/v1/events/poll?${query}`);
+    return (await res.json()) as {
+      seq: number;
+      epoch: string;
+      recovered: boolean;
+      events: { seq: number }[];
+    };
+  };
+  const empty = await poll('topic=fresh-topic&since=0&timeout=0');
+  assert.deepEqual([empty.seq, empty.events], [0, []]);
+  await sleep(50);
+  await post(url, 1, 'fresh-topic');
+  const next = await poll(`topic=fresh-topic&since=0&epoch=${empty.epoch}&timeout=0`);
+  assert.equal(next.epoch, empty.epoch);
+  assert.equal(next.recovered, true);
+  assert.deepEqual(
+    next.events.map((e) => e.seq),
+    [1],
+  );
+});

@@ -24,9 +24,24 @@ interface TopicState {
 
 const newEpoch = (): string => randomBytes(6).toString('base64url');
 
-/** The embedded broker: one process, history in memory. Its epochs change on every restart. */
+/** Idle topics whose numbering is remembered after their state is dropped (see `#retired`). */
+const RETIRED_TOPICS = 50_000;
+
+/**
+ * The embedded broker: one process, history in memory. Its epochs change on every restart.
+ *
+ * A topic's state is dropped when nobody watches it and its history is empty, yet what a client was
+ * told about it stays true: a topic that is made again starts in the broker's current epoch at seq 0
+ * if it never had an event (so a reader told `seq 0` in that epoch, a long-poll between two polls, say,
+ * loses nothing when the first event comes), and goes on from its last seq in its own epoch if it had
+ * some (`#retired`, bounded; forgetting one moves the current epoch on, so a forgotten topic can never
+ * come back under an epoch that promised its old numbering).
+ */
 export class MemoryBroker implements Broker {
   readonly #topics = new Map<string, TopicState>();
+  /** Dropped topics that had events: their epoch and last seq, oldest first. */
+  readonly #retired = new Map<string, { readonly epoch: string; readonly seq: number }>();
+  #epoch = newEpoch();
   readonly #limits: HistoryLimits;
   readonly #idempotency: IdempotencyCache;
   readonly #sweeper: NodeJS.Timeout;
@@ -75,16 +90,15 @@ export class MemoryBroker implements Broker {
   }
 
   history(topic: string, since: number | undefined, limit?: number): Promise<HistoryRead> {
-    const state = this.#topics.get(topic);
-    const epoch = state?.epoch ?? this.#state(topic).epoch;
-    const seq = state?.seq ?? 0;
+    const state = this.#state(topic); // an unknown topic's epoch and seq are those it will start with
+    const { epoch, seq } = state;
     if (since === undefined) return Promise.resolve({ epoch, seq, events: [] });
     if (since > seq) return Promise.resolve({ epoch, seq, events: null });
-    const held = state ? state.history.length - state.head : 0;
+    const held = state.history.length - state.head;
     const oldest = seq - held + 1;
     if (since + 1 < oldest) return Promise.resolve({ epoch, seq, events: null });
-    const from = state ? state.head + (since + 1 - oldest) : 0;
-    const events = state ? state.history.slice(from, limit === undefined ? undefined : from + limit) : [];
+    const from = state.head + (since + 1 - oldest);
+    const events = state.history.slice(from, limit === undefined ? undefined : from + limit);
     return Promise.resolve({ epoch, seq, events });
   }
 
@@ -107,6 +121,7 @@ export class MemoryBroker implements Broker {
   close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#topics.clear();
+    this.#retired.clear();
     this.#historyEvents = 0;
     return Promise.resolve();
   }
@@ -123,7 +138,10 @@ export class MemoryBroker implements Broker {
   #state(topic: string): TopicState {
     let state = this.#topics.get(topic);
     if (!state) {
-      state = { epoch: newEpoch(), seq: 0, watchers: 0, history: [], head: 0, times: [] };
+      const retired = this.#retired.get(topic);
+      if (retired) this.#retired.delete(topic);
+      const { epoch, seq } = retired ?? { epoch: this.#epoch, seq: 0 };
+      state = { epoch, seq, watchers: 0, history: [], head: 0, times: [] };
       this.#topics.set(topic, state);
     }
     return state;
@@ -156,6 +174,13 @@ export class MemoryBroker implements Broker {
   }
 
   #dropIfIdle(topic: string, state: TopicState): void {
-    if (state.watchers === 0 && state.history.length === state.head) this.#topics.delete(topic);
+    if (state.watchers !== 0 || state.history.length !== state.head) return;
+    this.#topics.delete(topic);
+    if (state.seq === 0 && state.epoch === this.#epoch) return; // made again, it is the same
+    this.#retired.set(topic, { epoch: state.epoch, seq: state.seq });
+    if (this.#retired.size <= RETIRED_TOPICS) return;
+    const oldest = this.#retired.keys().next();
+    if (!oldest.done) this.#retired.delete(oldest.value);
+    this.#epoch = newEpoch();
   }
 }
