@@ -14,7 +14,7 @@ export interface BackgroundPart {
 }
 
 export interface LifecycleDeps {
-  readonly listenOn: { readonly port: number; readonly host: string };
+  readonly listenOn: { readonly port: number; readonly host: string; readonly backlog: number };
   readonly logger: Logger;
   /** Logged with the address once the node is ready. */
   readonly describe: () => Record<string, unknown>;

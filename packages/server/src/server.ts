@@ -30,6 +30,8 @@ import type { WorkRunner } from './work/runner.js';
 import type { Pipelines } from './work/work-job.js';
 import type { WorkService } from './work/work-service.js';
 
+/** Connections waiting to be accepted (Node's default is 511). */
+const LISTEN_BACKLOG = 4096;
 export interface Jobstream {
   readonly app: FastifyInstance;
   readonly hub: Hub;
@@ -172,7 +174,9 @@ export async function createJobstream(
 
   const lifecycle = createLifecycle(
     {
-      listenOn: { port: config.port, host: config.host },
+      // A reconnect storm (every client of a node back at once) must not overflow the accept queue:
+      // each dropped SYN costs its client 1, 2, 4 s of retransmits. The kernel caps it at somaxconn.
+      listenOn: { port: config.port, host: config.host, backlog: LISTEN_BACKLOG },
       logger,
       describe: () => ({ version, settings: describeConfig(config) }),
       app,
