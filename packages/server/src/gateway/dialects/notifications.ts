@@ -75,7 +75,7 @@ const routes: Readonly<Record<string, Route>> = {
 const tooManyTypes = `Too many notification types: at most ${MAX_NOTIFICATION_TYPES} per connection, subscribed and unsubscribed together`;
 
 /** The original's groups as topics, each with the only event types this endpoint renders from it. */
-function topicsFor(userId: string, role: string | null): { topic: string; types: string[] }[] {
+function topicsFor(userId: string, role: Role | null): { topic: string; types: string[] }[] {
   const own = [
     EventTypes.applicationCreated,
     EventTypes.applicationStatusChanged,
