@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../config.js';
 import type { GoingAway } from './connection.js';
 import type { RunEvents } from './run-events.js';
-import type { WsDialect } from './ws-gateway.js';
+import type { WsDialect } from './dialect-contract.js';
 
 /**
  * What a dialect's module exports besides its factory: its API as the AsyncAPI document describes it

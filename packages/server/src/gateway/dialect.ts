@@ -5,7 +5,7 @@ import type { FrameEncoder, HubEvent } from '../hub/hub-event.js';
 import { parseClientJson } from './client-json.js';
 import type { Connection } from './connection.js';
 import { HeldMessages } from './held-messages.js';
-import type { DialectContext } from './ws-gateway.js';
+import type { DialectContext } from './dialect-contract.js';
 
 /**
  * The dialect kit: what every WebSocket dialect (gateway/dialects/) is made of, so that a new one is
@@ -15,7 +15,7 @@ import type { DialectContext } from './ws-gateway.js';
  * the fan-out threshold. A dialect keeps no module-level state: what its connections share (a
  * heartbeat frame, say) belongs to the dialect its factory made ({@link sharedFrame}).
  */
-export type { DialectContext, DialectSession, WsDialect } from './ws-gateway.js';
+export type { DialectContext, DialectSession, WsDialect } from './dialect-contract.js';
 
 /**
  * What a session keeps of its context for the life of its connection. Not the upgrade request, its

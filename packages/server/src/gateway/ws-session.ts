@@ -7,7 +7,7 @@ import type { FlushScheduler } from './flush-scheduler.js';
 import { HeldMessages } from './held-messages.js';
 import { RateLimiter, type RateVerdict } from './rate-limiter.js';
 import type { ConnectionRegistry } from './registry.js';
-import type { DialectSession, GatewayLimits, WsDialect } from './ws-gateway.js';
+import type { DialectSession, GatewayLimits, WsDialect } from './dialect-contract.js';
 import { WsTransport } from './ws-transport.js';
 
 export interface SessionDeps {
