@@ -5,6 +5,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const missing = !existsSync(CHROMIUM);
@@ -22,6 +23,15 @@ export async function launch(): Promise<void> {
 }
 
 export const close = () => browser?.close();
+
+/** A Jobstream for one test, whose idle sockets are cut so the graceful close does not wait. */
+export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
+  const started: { server?: TestServer } = {};
+  // Node's fetch may leave an idle socket that would hold the graceful close for a minute.
+  t.after(() => setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref());
+  started.server = await startJobstream(t, env);
+  return started.server;
+}
 
 /** A page of its own (a window: its own storage) at `url` + `hash`, failing the test on any page or console error. */
 export async function openPage(

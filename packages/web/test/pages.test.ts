@@ -2,22 +2,13 @@
 import assert from 'node:assert/strict';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, test, type TestContext } from 'node:test';
+import { after, before, test } from 'node:test';
 import { runOf, slowLlm } from '../../server/test/helpers/matching-stream.js';
 import { makePerson, TEST_JWT_SECRET } from '../../server/test/helpers/principals.js';
-import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
-import { account, close, launch, openPage, rest, signIn, skip } from './browser.js';
+import { account, close, launch, openPage, rest, signIn, skip, startServer } from './browser.js';
 
 before(launch);
 after(close);
-
-async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
-  const started: { server?: TestServer } = {};
-  // Node's fetch may leave an idle socket that would hold the graceful close for a minute.
-  t.after(() => setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref());
-  started.server = await startJobstream(t, env);
-  return started.server;
-}
 
 const posting = (title: string, extra: Record<string, unknown> = {}) => ({
   company: 'Acme',
