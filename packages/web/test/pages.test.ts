@@ -19,6 +19,14 @@ const posting = (title: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** Posts a job as the recruiter holding `token`; its id. */
+const postJob = (url: string, job: ReturnType<typeof posting>, token: string) =>
+  rest<{ id: number }>(url, 'POST', '/api/v1/jobs', job, token);
+
+/** Applies to posting `postingId` as the seeker holding `token`; the application's id. */
+const apply = (url: string, postingId: number, token: string) =>
+  rest<{ id: number }>(url, 'POST', '/api/v1/applications', { posting_id: postingId }, token);
+
 const matching = (targets: unknown[]) => ({
   source: { name: 'CV', text: 'TypeScript and Node.js backend engineer, remote, real-time APIs.' },
   targets,
@@ -73,20 +81,8 @@ test(
     const { url } = await startServer(t);
     const rita = await account(url, 'Rita', 'recruiter');
     const sam = await account(url, 'Sam', 'job_seeker');
-    const created = await rest<{ id: number }>(
-      url,
-      'POST',
-      '/api/v1/jobs',
-      posting('Board Engineer'),
-      rita.token,
-    );
-    const app = await rest<{ id: number }>(
-      url,
-      'POST',
-      '/api/v1/applications',
-      { posting_id: created.id },
-      sam.token,
-    );
+    const created = await postJob(url, posting('Board Engineer'), rita.token);
+    const app = await apply(url, created.id, sam.token);
 
     const page = await openPage(t, url, '#/applications');
     await signIn(page, sam.email, sam.password);
@@ -133,33 +129,15 @@ test(
     const sam = await account(url, 'Sam', 'job_seeker');
     const bo = await account(url, 'Bo', 'job_seeker');
     const root = await makePerson(server, 'Root', 'admin');
-    const created = await rest<{ id: number }>(
-      url,
-      'POST',
-      '/api/v1/jobs',
-      posting('Kanban Engineer'),
-      rita.token,
-    );
-    const samApp = await rest<{ id: number }>(
-      url,
-      'POST',
-      '/api/v1/applications',
-      { posting_id: created.id },
-      sam.token,
-    );
+    const created = await postJob(url, posting('Kanban Engineer'), rita.token);
+    const samApp = await apply(url, created.id, sam.token);
     const page = await openPage(t, url, '#/applications');
     await signIn(page, rita.email, rita.password);
     const card = (id: number, status: string) =>
       page.locator(`[data-testid=board] [data-status=${status}] .card[data-id="${id}"]`);
     await card(samApp.id, 'pending').waitFor({ timeout: 10_000 });
     // A new application shows up on the recruiter's board by itself.
-    const boApp = await rest<{ id: number }>(
-      url,
-      'POST',
-      '/api/v1/applications',
-      { posting_id: created.id },
-      bo.token,
-    );
+    const boApp = await apply(url, created.id, bo.token);
     await card(boApp.id, 'pending').waitFor({ timeout: 5000 });
 
     // The applicant withdraws: the recruiter's card moves, with a toast.
@@ -236,20 +214,8 @@ test('a reminder shows on the agenda when it arrives', { skip }, async (t) => {
   const { url } = await startServer(t, { SCHEDULER_TICK_MS: '200' });
   const rita = await account(url, 'Rita', 'recruiter');
   const sam = await account(url, 'Sam', 'job_seeker');
-  const created = await rest<{ id: number }>(
-    url,
-    'POST',
-    '/api/v1/jobs',
-    posting('Agenda Engineer'),
-    rita.token,
-  );
-  const app = await rest<{ id: number }>(
-    url,
-    'POST',
-    '/api/v1/applications',
-    { posting_id: created.id },
-    sam.token,
-  );
+  const created = await postJob(url, posting('Agenda Engineer'), rita.token);
+  const app = await apply(url, created.id, sam.token);
   const page = await openPage(t, url, '#/agenda');
   await signIn(page, sam.email, sam.password);
   await page.getByText('No interview scheduled.').waitFor({ timeout: 10_000 });
