@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import type { AppReport } from './browser/page.js';
 import { signUp } from '../../server/test/helpers/api.js';
 import { dropConnections, publish, sleep, startServer, until, type TestServer } from './helpers/jobstream.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-// In CI a missing browser is a failure, never a silent skip.
-const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
+import { bundlePage, CHROMIUM, missing, servePage, skip } from './helpers/page.js';
 
 interface PageApi {
   report: AppReport;
@@ -26,46 +17,15 @@ interface PageApi {
   unmount(): void;
 }
 
-/** The test page, bundled with React's development build (StrictMode double-invokes only there). */
-async function pageBundle(): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('browser/page.tsx', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['@jobstream/source'],
-    jsx: 'automatic',
-    define: { 'process.env.NODE_ENV': '"development"' },
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/** Serves the page on its own origin, as a dashboard would be. */
-async function servePage(t: TestContext): Promise<string> {
-  const script = await pageBundle();
-  const server = createServer((req, res) => {
-    if (req.url === '/page.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    } else {
-      res
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end(
-          '<!doctype html><div id="root"></div><div id="replay"></div><script type="module" src="/page.js"></script>',
-        );
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => server.close());
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-}
-
 async function openPage(t: TestContext): Promise<{ page: Page; server: TestServer }> {
   if (missing)
     throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
   const server = await startServer(t, { CORS_ORIGINS: '*' });
-  const url = await servePage(t);
+  const url = await servePage(
+    t,
+    await bundlePage(new URL('browser/page.tsx', import.meta.url)),
+    '<div id="root"></div><div id="replay"></div>',
+  );
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   t.after(() => browser.close());
   const page = await browser.newPage();

@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { api, signUp } from '../../server/test/helpers/api.js';
 import { makePerson, TEST_JWT_SECRET } from '../../server/test/helpers/principals.js';
 import { startServer } from './helpers/jobstream.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-// In CI a missing browser is a failure, never a silent skip.
-const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
+import { bundlePage, CHROMIUM, servePage, skip } from './helpers/page.js';
 
 type State = { status: 'loading' } | { status: 'ready'; count: number } | { status: 'error'; error: string };
 
@@ -29,34 +20,18 @@ test(
       201,
     );
 
-    const bundled = await build({
-      entryPoints: [fileURLToPath(new URL('unread/page.tsx', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['@jobstream/source'],
-      jsx: 'automatic',
-      define: { 'process.env.NODE_ENV': '"development"' },
-      write: false,
-      logLevel: 'silent',
-    });
-    const script = bundled.outputFiles[0]!.text;
-    const site = createServer((req, res) => {
-      if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      else
-        res
-          .writeHead(200, { 'content-type': 'text/html' })
-          .end('<!doctype html><div id="root"></div><script type="module" src="/page.js"></script>');
-    });
-    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
-    t.after(() => site.close());
+    const site = await servePage(
+      t,
+      await bundlePage(new URL('unread/page.tsx', import.meta.url)),
+      '<div id="root"></div>',
+    );
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     t.after(() => browser.close());
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
-    await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+    await page.goto(site);
     await page.waitForFunction(() => 'unread' in window);
     await page.evaluate(
       ([url, token, id]) =>
