@@ -9,9 +9,10 @@ import { startPublisher } from '../fleet.js';
 import type { PublishStats, ResumeClientKind } from '../ipc-messages.js';
 import { ResumeFleet } from '../resume-fleet.js';
 import type { ResumeFleetReport } from '../resume-fleet.js';
-import { closesText, fmt, sleep } from '../scenario.js';
-import type { RowDef, ScenarioContext, Values } from '../scenario.js';
+import { closesText, fmt, scaled, sleep } from '../scenario.js';
+import type { ColumnContext, RowDef, ScenarioContext, Values } from '../scenario.js';
 import { readCpuMs, readRssKiB } from '../server-process.js';
+import type { RunningServer } from '../server-process.js';
 
 export const SHARED_TOPIC = 'bench-all';
 export const SHARED_PER_SEC = 5;
@@ -70,6 +71,37 @@ function cpuOf(pids: number[]): number {
   }
   return sum;
 }
+
+/** A /ws run over the nodes of a cluster, clients and publishes spread across them; the caller adds how long. */
+export function clusterRunOptions(
+  ctx: ColumnContext,
+  nodes: RunningServer[],
+  clients: number,
+): Omit<ResumeRunOptions, 'afterMs'> {
+  return {
+    kind: 'ws',
+    clientUrls: nodes.map((s) => s.clientUrl),
+    publishUrls: nodes.map((s) => s.baseUrl),
+    apiKey: ctx.apiKey,
+    clients,
+    jobTopics: Math.max(1, Math.round(clients / 10)),
+    perSec: scaled(1000, ctx.cfg.scale, 10),
+    warmMs: 4000,
+    pids: () => nodes.map((s) => s.pid),
+  };
+}
+
+/** The last rows of a live table: what arrived, what was missed or repeated, how the publisher kept up. */
+export const DELIVERY_ROWS: RowDef[] = [
+  { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
+  { key: 'missed', label: 'missed / duplicated events', target: '0 / 0' },
+  { key: 'failed', label: 'failed publishes', format: fmt.int },
+  {
+    key: 'late',
+    label: 'events sent > 5 ms late (publisher behind; stamped with due time)',
+    format: fmt.int,
+  },
+];
 
 export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Promise<ResumeRunResult> {
   const fleet = await ResumeFleet.start(o.clients, o.perChild ?? 5000);

@@ -8,7 +8,7 @@ import { fmt, scaled, sleep } from '../scenario.js';
 import type { Scenario } from '../scenario.js';
 import { SERVERS, startServer } from '../server-process.js';
 import type { RunningServer } from '../server-process.js';
-import { resumeRows, resumeRun, resumeValues } from './resume-run.js';
+import { clusterRunOptions, resumeRows, resumeRun, resumeValues } from './resume-run.js';
 import { CLUSTER_CLIENTS } from './three-nodes.js';
 
 const DOWN_MS = 1000;
@@ -32,16 +32,8 @@ export const rollingRestart: Scenario = {
       nodes.push(...(await startNodes(3, ctx.root, ctx.apiKey, cluster.env)));
       const clients = scaled(CLUSTER_CLIENTS, ctx.cfg.scale, 30);
       const r = await resumeRun(ctx, {
-        kind: 'ws',
-        clientUrls: nodes.map((s) => s.clientUrl),
-        publishUrls: nodes.map((s) => s.baseUrl),
-        apiKey: ctx.apiKey,
-        clients,
-        jobTopics: Math.max(1, Math.round(clients / 10)),
-        perSec: scaled(1000, ctx.cfg.scale, 10),
-        warmMs: 4000,
+        ...clusterRunOptions(ctx, nodes, clients),
         afterMs: 30_000,
-        pids: () => nodes.map((s) => s.pid),
         disrupt: async () => {
           for (let i = 0; i < nodes.length; i++) {
             const old = nodes[i];

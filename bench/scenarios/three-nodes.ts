@@ -7,7 +7,7 @@ import { clusterEnv, startNodes } from '../cluster.js';
 import { fmt, num, scaled } from '../scenario.js';
 import type { Column, Scenario } from '../scenario.js';
 import type { RunningServer } from '../server-process.js';
-import { resumeRun, SHARED_PER_SEC, SHARED_TOPIC } from './resume-run.js';
+import { clusterRunOptions, DELIVERY_ROWS, resumeRun, SHARED_PER_SEC, SHARED_TOPIC } from './resume-run.js';
 
 export const CLUSTER_CLIENTS = 6000;
 
@@ -31,14 +31,7 @@ export const threeNodes: Scenario = {
     { key: 'max', label: 'per-job max (ms)', format: fmt.ms },
     { key: 'cpu', label: 'CPU of all nodes in the window (100 % = one core)', format: fmt.pct },
     { key: 'rss', label: 'peak RSS of one node (MiB)', format: fmt.mib },
-    { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
-    { key: 'missed', label: 'missed / duplicated events', target: '0 / 0' },
-    { key: 'failed', label: 'failed publishes', format: fmt.int },
-    {
-      key: 'late',
-      label: 'events sent > 5 ms late (publisher behind; stamped with due time)',
-      format: fmt.int,
-    },
+    ...DELIVERY_ROWS,
   ],
   columns: () => COLUMNS,
   async runColumn(ctx, column) {
@@ -49,16 +42,8 @@ export const threeNodes: Scenario = {
       nodes = await startNodes(n, ctx.root, ctx.apiKey, cluster.env);
       const clients = scaled(CLUSTER_CLIENTS, ctx.cfg.scale, 30);
       const r = await resumeRun(ctx, {
-        kind: 'ws',
-        clientUrls: nodes.map((s) => s.clientUrl),
-        publishUrls: nodes.map((s) => s.baseUrl),
-        apiKey: ctx.apiKey,
-        clients,
-        jobTopics: Math.max(1, Math.round(clients / 10)),
-        perSec: scaled(1000, ctx.cfg.scale, 10),
-        warmMs: 4000,
+        ...clusterRunOptions(ctx, nodes, clients),
         afterMs: 8000 * ctx.cfg.timeScale,
-        pids: () => nodes.map((s) => s.pid),
       });
       return {
         rate: r.deliveredPerSec,

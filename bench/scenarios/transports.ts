@@ -7,7 +7,7 @@ import type { Column, Scenario } from '../scenario.js';
 import { SERVERS, startServer } from '../server-process.js';
 import type { RunningServer } from '../server-process.js';
 import type { ResumeClientKind } from '../ipc-messages.js';
-import { resumeRun, SHARED_PER_SEC, SHARED_TOPIC } from './resume-run.js';
+import { DELIVERY_ROWS, resumeRun, SHARED_PER_SEC, SHARED_TOPIC } from './resume-run.js';
 
 /** 2,000 clients on every transport: a long-poll client answers 5 polls/s on the shared topic alone. */
 const CLIENTS = 2000;
@@ -35,14 +35,7 @@ export const transports: Scenario = {
       { key: 'vsWs', label: 'this transport ÷ /ws (delivered events/s)', format: fmt.ratio },
       { key: 'cpu', label: 'server CPU in the window (100 % = one core)', format: fmt.pct },
       { key: 'rss', label: 'server peak RSS (MiB)', format: fmt.mib },
-      { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
-      { key: 'missed', label: 'missed / duplicated events', target: '0 / 0' },
-      { key: 'failed', label: 'failed publishes', format: fmt.int },
-      {
-        key: 'late',
-        label: 'events sent > 5 ms late (publisher behind; stamped with due time)',
-        format: fmt.int,
-      },
+      ...DELIVERY_ROWS,
     ];
   },
   columns: () => COLUMNS,
