@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { openers } from './client-adapters.js';
 import type { Conn, ConnHooks } from './client-adapters.js';
 import { pushEvent, serveRpc } from './child-rpc.js';
+import { connectResult, countConnectError } from './connect-result.js';
 import { Histogram } from './histogram.js';
 import type { ConnectArgs, ConnectResult, Counts, LoadgenCalls } from './ipc-messages.js';
 
@@ -98,19 +99,12 @@ async function connect(args: ConnectArgs): Promise<ConnectResult> {
         open[base + k] = 0;
         conns[base + k]?.close();
         conns[base + k] = undefined;
-        const msg = err instanceof Error ? err.message : String(err);
-        connectErrors.set(msg, (connectErrors.get(msg) ?? 0) + 1);
+        countConnectError(connectErrors, err);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, args.concurrency) }, worker));
-  return {
-    opened,
-    failed,
-    elapsedMs: performance.now() - started,
-    handshake: handshake.snapshot(),
-    errors: [...connectErrors].slice(0, 5).map(([m, n]) => `${m} (×${n})`),
-  };
+  return connectResult(opened, failed, started, handshake, connectErrors);
 }
 
 function grow<T extends Uint32Array | Uint8Array>(a: T, size: number): T {

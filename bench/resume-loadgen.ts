@@ -4,6 +4,7 @@
 // repeated. Driven over IPC (ResumeCalls in ipc-messages.ts).
 
 import { serveRpc } from './child-rpc.js';
+import { connectResult, countConnectError } from './connect-result.js';
 import { Histogram } from './histogram.js';
 import type { ConnectResult, ResumeCalls, ResumeConnectArgs } from './ipc-messages.js';
 import { cutPollSockets, now, resumeOpeners, TopicState } from './resume-clients.js';
@@ -81,19 +82,12 @@ async function connect(args: ResumeConnectArgs): Promise<ConnectResult> {
         opened++;
       } catch (err) {
         failed++;
-        const msg = err instanceof Error ? err.message : String(err);
-        connectErrors.set(msg, (connectErrors.get(msg) ?? 0) + 1);
+        countConnectError(connectErrors, err);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, args.concurrency) }, worker));
-  return {
-    opened,
-    failed,
-    elapsedMs: performance.now() - started,
-    handshake: handshake.snapshot(),
-    errors: [...connectErrors].slice(0, 5).map(([m, n]) => `${m} (×${n})`),
-  };
+  return connectResult(opened, failed, started, handshake, connectErrors);
 }
 
 serveRpc<ResumeCalls>({
