@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import webpush from 'web-push';
+import { keepOnce, readIfPresent } from '../kept-file.js';
 import type { PushDb } from './push-tables.js';
 
 /** The file in the data directory that holds the generated VAPID key pair (single-node stores). */
@@ -53,33 +52,14 @@ async function fromFile(dataDir: string): Promise<VapidKeys> {
   const path = join(dataDir, VAPID_FILE);
   const kept = await readKeys(path);
   if (kept) return kept;
-  await mkdir(dataDir, { recursive: true });
   const made = webpush.generateVAPIDKeys();
-  // As the JWT secret: written whole under a temporary name, then linked into place (link refuses to
-  // replace a file), so two processes starting at once agree on one pair and a crash leaves no half.
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, JSON.stringify(made) + '\n', { mode: 0o600, flag: 'wx' });
-  try {
-    await link(temporary, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const theirs = await readKeys(path);
-    if (!theirs) throw error;
-    return theirs;
-  } finally {
-    await unlink(temporary);
-  }
-  return made;
+  // As the JWT secret: kept once, so two processes starting at once agree on one pair.
+  return keepOnce(dataDir, path, made, JSON.stringify(made) + '\n', readKeys);
 }
 
 async function readKeys(path: string): Promise<VapidKeys | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  const text = await readIfPresent(path);
+  if (text === undefined) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
