@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { ChatEvaluator } from '../src/work/matching/chat-evaluator.js';
 import { createEvaluator } from '../src/work/matching/create-evaluator.js';
 import { EvaluatorError, type EvaluationInput } from '../src/work/matching/evaluator.js';
-import { MatchingStatusEventSchema } from '../src/work/matching/events.js';
+import { MatchingStatusEventSchema } from '@jobstream/protocol';
 import { FallbackEvaluator } from '../src/work/matching/fallback-evaluator.js';
 import { LocalEvaluator } from '../src/work/matching/local-evaluator.js';
 import { collectingPublisher } from '../src/work/matching/publisher.js';

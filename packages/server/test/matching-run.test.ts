@@ -12,7 +12,7 @@ import {
   MatchingTargetCandidateEventSchema,
   MatchingTargetEvaluationEventSchema,
   MatchingTargetSearchEventSchema,
-} from '../src/work/matching/events.js';
+} from '@jobstream/protocol';
 import { parseMatchingInput } from '../src/work/matching/input-schema.js';
 import { LocalEvaluator } from '../src/work/matching/local-evaluator.js';
 import { collectingPublisher, nullPublisher } from '../src/work/matching/publisher.js';
@@ -20,12 +20,8 @@ import { runMatching, type MatchingPhase } from '../src/work/matching/run-matchi
 import { meanRating } from '../src/work/matching/scoring.js';
 import { hitRatio, indexSnippets, searchCriteria } from '../src/work/matching/search.js';
 import { splitSnippets } from '../src/work/matching/snippets.js';
-import {
-  resolveCriterion,
-  type MatchingEvent,
-  type MatchingInput,
-  type Rating,
-} from '../src/work/matching/types.js';
+import { type MatchingEvent, type Rating } from '@jobstream/protocol';
+import { resolveCriterion, type MatchingInput } from '../src/work/matching/types.js';
 
 const JOB = '8dc1f15e-52bd-4a4c-9f7a-40dd6aacd21e';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/u;

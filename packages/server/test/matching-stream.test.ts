@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { CloseCode } from '@jobstream/protocol';
-import { MatchingEventSchema } from '../src/work/matching/index.js';
+import { MatchingEventSchema } from '@jobstream/protocol';
 import { api, signUp } from './helpers/api.js';
 import { startServer } from './helpers/server.js';
 

@@ -3,13 +3,8 @@ import type { MatchingJobInput } from '@jobstream/protocol';
 import { notFound, now } from '../domain/access.js';
 import type { Principal } from '../auth/principal.js';
 import type { Store } from '../store/store.js';
-import {
-  eventFactory,
-  MatchingEventType,
-  runMatching,
-  type Evaluator,
-  type MatchingInput,
-} from './matching/index.js';
+import { MatchingEventType } from '@jobstream/protocol';
+import { eventFactory, runMatching, type Evaluator, type MatchingInput } from './matching/index.js';
 import {
   dropEarlierResults,
   keepUpdate,

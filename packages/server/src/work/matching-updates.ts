@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { topics } from '@jobstream/protocol';
 import type { Database } from '../store/schema.js';
 import type { Tx } from '../store/store.js';
-import { MatchingEventType, type MatchingEvent } from './matching/index.js';
+import { MatchingEventType, type MatchingEvent } from '@jobstream/protocol';
 
 /** One kept event of a run, as `GET /api/matching-jobs/{id}/updates/` lists it. */
 export interface MatchingUpdate {

@@ -1,4 +1,4 @@
-import type { Criterion, Rating } from './types.js';
+import type { Criterion, Rating } from '@jobstream/protocol';
 
 /** What an evaluator is given: one criterion, the snippets retrieved for it, and the target. */
 export interface EvaluationInput {

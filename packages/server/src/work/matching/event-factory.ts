@@ -3,7 +3,6 @@ import {
   MatchingEventType as T,
   type Criterion,
   type CriterionEvaluation,
-  type MatchResult,
   type MatchingCriteriaEvent,
   type MatchingMatchPersistedEvent,
   type MatchingSourceSnippetsEvent,
@@ -12,7 +11,8 @@ import {
   type MatchingTargetCandidateEvent,
   type MatchingTargetEvaluationEvent,
   type MatchingTargetSearchEvent,
-} from './types.js';
+} from '@jobstream/protocol';
+import { type MatchResult } from './types.js';
 
 /** Longest error_message an event carries (the original's models allow 1000 characters). */
 export const MAX_ERROR_MESSAGE = 1000;

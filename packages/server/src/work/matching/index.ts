@@ -2,9 +2,7 @@
 export { runMatching } from './run-matching.js';
 export type { RunMatchingDeps, MatchingOutcome, MatchingPhase } from './run-matching.js';
 export { eventFactory } from './event-factory.js';
-export { MatchingEventSchema } from './events.js';
-export type { MatchingEvent, MatchingInput, MatchResult } from './types.js';
-export { MatchingEventType } from './types.js';
+export type { MatchingInput, MatchResult } from './types.js';
 export { parseMatchingInput } from './input-schema.js';
 export type { Evaluator } from './evaluator.js';
 export { EvaluatorError } from './evaluator.js';

@@ -1,4 +1,4 @@
-import type { MatchingEvent } from './types.js';
+import type { MatchingEvent } from '@jobstream/protocol';
 
 /** Where a run's events go (the caller's outbox and hub, say). */
 export interface MatchingPublisher {

@@ -6,14 +6,8 @@ import type { MatchingPublisher } from './publisher.js';
 import { meanRating, rankCandidates } from './scoring.js';
 import { hitRatio, indexSnippets, searchCriteria, type SearchResult } from './search.js';
 import { splitSnippets } from './snippets.js';
-import {
-  resolveCriterion,
-  type Criterion,
-  type CriterionEvaluation,
-  type MatchResult,
-  type MatchingInput,
-  type MatchingTarget,
-} from './types.js';
+import { type Criterion, type CriterionEvaluation } from '@jobstream/protocol';
+import { resolveCriterion, type MatchResult, type MatchingInput, type MatchingTarget } from './types.js';
 
 /** The stages reported through `onProgress`. */
 export type MatchingPhase = 'criteria' | 'source_snippets' | 'targets' | 'persist';

@@ -1,4 +1,5 @@
-import { RATING_VALUE, type CriterionEvaluation } from './types.js';
+import { type CriterionEvaluation } from '@jobstream/protocol';
+import { RATING_VALUE } from './types.js';
 
 /**
  * The mean rating (GOOD 3, NEUTRAL 2, BAD 1), 0 without evaluations: `average_score` and `score`.

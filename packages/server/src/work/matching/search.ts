@@ -1,5 +1,5 @@
 import { cosine, type HashedTfIdf, type Vector } from './embedding.js';
-import type { Criterion, CriterionHits } from './types.js';
+import type { Criterion, CriterionHits } from '@jobstream/protocol';
 
 /**
  * Least cosine similarity for a snippet to count as a hit for a criterion. Small on purpose: with

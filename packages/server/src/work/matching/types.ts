@@ -4,24 +4,6 @@
  */
 import type { Criterion, Rating } from '@jobstream/protocol';
 
-export type {
-  Criterion,
-  CriterionEvaluation,
-  CriterionHits,
-  MatchingCriteriaEvent,
-  MatchingEvent,
-  MatchingEventTypeValue,
-  MatchingMatchPersistedEvent,
-  MatchingSourceSnippetsEvent,
-  MatchingStatus,
-  MatchingStatusEvent,
-  MatchingTargetCandidateEvent,
-  MatchingTargetEvaluationEvent,
-  MatchingTargetSearchEvent,
-  Rating,
-} from '@jobstream/protocol';
-export { MatchingEventType } from '@jobstream/protocol';
-
 /** The text that every target is matched against (a résumé, say). */
 export interface MatchingSource {
   readonly name: string;
