@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { AppReport } from './browser/page.js';
 import { signUp } from '../../server/test/helpers/api.js';
 import { dropConnections, publish, sleep, startServer, until, type TestServer } from './helpers/jobstream.js';
-import { bundlePage, CHROMIUM, missing, servePage, skip } from './helpers/page.js';
+import { openTestPage, skip } from './helpers/page.js';
 
 interface PageApi {
   report: AppReport;
@@ -18,22 +18,13 @@ interface PageApi {
 }
 
 async function openPage(t: TestContext): Promise<{ page: Page; server: TestServer }> {
-  if (missing)
-    throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
   const server = await startServer(t, { CORS_ORIGINS: '*' });
-  const url = await servePage(
+  const page = await openTestPage(
     t,
-    await bundlePage(new URL('browser/page.tsx', import.meta.url)),
+    new URL('browser/page.tsx', import.meta.url),
     '<div id="root"></div><div id="replay"></div>',
+    'jobstream',
   );
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
-  await page.goto(url);
-  await page.waitForFunction(() => 'jobstream' in window);
   return { page, server };
 }
 

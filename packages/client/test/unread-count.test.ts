@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { api, signUp } from '../../server/test/helpers/api.js';
 import { makePerson, TEST_JWT_SECRET } from '../../server/test/helpers/principals.js';
 import { startServer } from './helpers/jobstream.js';
-import { bundlePage, CHROMIUM, servePage, skip } from './helpers/page.js';
+import { openTestPage, skip } from './helpers/page.js';
 
 type State = { status: 'loading' } | { status: 'ready'; count: number } | { status: 'error'; error: string };
 
@@ -20,19 +19,12 @@ test(
       201,
     );
 
-    const site = await servePage(
+    const page = await openTestPage(
       t,
-      await bundlePage(new URL('unread/page.tsx', import.meta.url)),
+      new URL('unread/page.tsx', import.meta.url),
       '<div id="root"></div>',
+      'unread',
     );
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
-    await page.goto(site);
-    await page.waitForFunction(() => 'unread' in window);
     await page.evaluate(
       ([url, token, id]) =>
         (window as unknown as { unread: { mount(...a: string[]): void } }).unread.mount(url!, token!, id!),

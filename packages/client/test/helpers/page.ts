@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { chromium, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const missing = !existsSync(CHROMIUM);
@@ -39,4 +41,23 @@ export async function servePage(t: TestContext, script: string, body: string): P
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(() => server.close());
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+/**
+ * The page at `entry` (bundled, served with `body`) open in headless Chromium, once the page has set
+ * `window[global]`; the page must throw nothing while the test runs.
+ */
+export async function openTestPage(t: TestContext, entry: URL, body: string, global: string): Promise<Page> {
+  if (missing)
+    throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
+  const url = await servePage(t, await bundlePage(entry), body);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
+  await page.goto(url);
+  await page.waitForFunction((name) => name in window, global);
+  return page;
 }
