@@ -145,9 +145,9 @@ class RealtimeView {
     return this.#snapshotMs * 3;
   }
 
-  #local(): NodeSnapshot {
+  async #local(): Promise<NodeSnapshot> {
     const { registry, hub } = this.#deps;
-    const topics = hub.topics(ADMIN_TOPICS_LISTED);
+    const topics = await hub.topics(ADMIN_TOPICS_LISTED);
     return {
       id: this.#id,
       host: this.#host,
@@ -165,9 +165,10 @@ class RealtimeView {
     const redis = this.#redis;
     if (!redis) return;
     const now = Date.now();
+    const snapshot = JSON.stringify(await this.#local());
     await redis
       .multi()
-      .set(this.#nodeKey(this.#id), JSON.stringify(this.#local()), 'PX', this.#ttlMs())
+      .set(this.#nodeKey(this.#id), snapshot, 'PX', this.#ttlMs())
       .zadd(this.#nodesKey, now, this.#id)
       .zremrangebyscore(this.#nodesKey, '-inf', now - this.#ttlMs())
       .pexpire(this.#nodesKey, this.#ttlMs())
@@ -221,11 +222,12 @@ class RealtimeView {
 
   async read(): Promise<AdminRealtimeResource> {
     // Redis away: this node alone, as it is now.
-    const [others, workers] = await Promise.all([
+    const [local, others, workers] = await Promise.all([
+      this.#local(),
       this.#others().catch(() => []),
       this.#workers().catch(() => []),
     ]);
-    const nodes = [{ ...this.#local(), self: true }, ...others.map((node) => ({ ...node, self: false }))];
+    const nodes = [{ ...local, self: true }, ...others.map((node) => ({ ...node, self: false }))];
     const byEndpoint: Record<string, number> = {};
     const merged = new Map<string, { topic: string; subscribers: number; last_seq: number; nodes: number }>();
     let topicsTotal = 0;

@@ -50,7 +50,7 @@ export interface SubscribeResult {
 export interface TopicSnapshot {
   readonly topic: string;
   readonly subscribers: number;
-  /** The latest seq this node has seen on it (read when it was first subscribed, then live). */
+  /** The topic's latest seq, as its broker has it. */
   readonly lastSeq: number;
 }
 
@@ -72,8 +72,6 @@ export class Hub {
   readonly #topics = new Map<string, Set<Subscription>>();
   /** Resolves once the broker delivers the topic's live events here; shared by concurrent subscribers. */
   readonly #watching = new Map<string, Promise<void>>();
-  /** The latest seq seen per locally subscribed topic; dropped with the topic's last subscriber. */
-  readonly #lastSeq = new Map<string, number>();
   #subscriptions = 0;
   #published = 0;
   #delivered = 0;
@@ -84,7 +82,6 @@ export class Hub {
     this.#pageEvents = options.pageEvents ?? 100;
     broker.setListener((event) => this.#dispatch(event));
     broker.setResetListener?.((topic) => {
-      this.#lastSeq.delete(topic);
       for (const sub of [...(this.#topics.get(topic) ?? [])]) sub.reset();
     });
   }
@@ -134,8 +131,6 @@ export class Hub {
       const { since, epoch: clientEpoch } = options;
       const pageEvents = this.#pageEvents;
       const read = await this.#broker.history(topic, since, pageEvents);
-      if (this.#topics.has(topic) && read.seq > (this.#lastSeq.get(topic) ?? 0))
-        this.#lastSeq.set(topic, read.seq);
       const epochOk = clientEpoch === undefined || clientEpoch === read.epoch;
       const recovered = since !== undefined && epochOk && read.events !== null;
       const replay = recovered ? (read.events ?? []) : [];
@@ -170,7 +165,6 @@ export class Hub {
     if (subs.size === 0) {
       this.#topics.delete(subscription.topic);
       this.#watching.delete(subscription.topic);
-      this.#lastSeq.delete(subscription.topic);
       this.#broker.unwatch(subscription.topic);
     }
   }
@@ -184,20 +178,25 @@ export class Hub {
     };
   }
 
-  /** The `limit` topics with the most subscribers on this node, most first, and how many there are. */
-  topics(limit: number): { total: number; top: TopicSnapshot[] } {
-    const top: TopicSnapshot[] = [];
-    for (const [topic, subs] of this.#topics) {
-      top.push({ topic, subscribers: subs.size, lastSeq: this.#lastSeq.get(topic) ?? 0 });
-    }
-    top.sort((a, b) => b.subscribers - a.subscribers || (a.topic < b.topic ? -1 : 1));
-    return { total: this.#topics.size, top: top.slice(0, Math.max(0, limit)) };
+  /**
+   * The `limit` topics with the most subscribers on this node, most first, and how many there are; each
+   * topic's last seq is the broker's (asked for those listed only, so the fan-out keeps no copy of it).
+   */
+  async topics(limit: number): Promise<{ total: number; top: TopicSnapshot[] }> {
+    const counted = [...this.#topics].map(([topic, subs]) => ({ topic, subscribers: subs.size }));
+    counted.sort((a, b) => b.subscribers - a.subscribers || (a.topic < b.topic ? -1 : 1));
+    const top = await Promise.all(
+      counted.slice(0, Math.max(0, limit)).map(async (entry) => {
+        const read = await this.#broker.history(entry.topic, undefined);
+        return { ...entry, lastSeq: read.seq };
+      }),
+    );
+    return { total: counted.length, top };
   }
 
   #dispatch(event: CanonicalEvent): void {
     const subs = this.#topics.get(event.topic);
     if (!subs) return;
-    this.#lastSeq.set(event.topic, event.seq);
     const hubEvent = new HubEvent(event, subs.size);
     this.#delivered += subs.size;
     for (const sub of subs) sub.offer(hubEvent);
