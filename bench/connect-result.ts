@@ -1,6 +1,6 @@
 // What a load generator's connect call reports, shared by the live and the resuming load generators.
 import { performance } from 'node:perf_hooks';
-import type { Histogram } from './histogram.js';
+import { Histogram } from './histogram.js';
 import type { ConnectResult } from './ipc-messages.js';
 
 /** Counts a failed connect by its message. */
@@ -24,4 +24,35 @@ export function connectResult(
     handshake: handshake.snapshot(),
     errors: [...errors].slice(0, 5).map(([m, n]) => `${m} (×${n})`),
   };
+}
+
+/**
+ * Runs `attempt(k)` for k = 0 … count − 1, at most `concurrency` at once (a fixed pool of workers bounds
+ * the concurrent handshakes); each attempt answers its handshake time in ms, or throws to count a failure.
+ */
+export async function connectPool(
+  count: number,
+  concurrency: number,
+  attempt: (k: number) => Promise<number>,
+): Promise<ConnectResult> {
+  const handshake = new Histogram();
+  const errors = new Map<string, number>();
+  let next = 0;
+  let opened = 0;
+  let failed = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const k = next++;
+      try {
+        handshake.record(await attempt(k));
+        opened++;
+      } catch (err) {
+        failed++;
+        countConnectError(errors, err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  return connectResult(opened, failed, started, handshake, errors);
 }

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { openers } from './client-adapters.js';
 import type { Conn, ConnHooks } from './client-adapters.js';
 import { pushEvent, serveRpc } from './child-rpc.js';
-import { connectResult, countConnectError } from './connect-result.js';
+import { connectPool } from './connect-result.js';
 import { Histogram } from './histogram.js';
 import type { ConnectArgs, ConnectResult, Counts, LoadgenCalls } from './ipc-messages.js';
 
@@ -70,41 +70,27 @@ async function connect(args: ConnectArgs): Promise<ConnectResult> {
   const base = conns.length;
   received = grow(received, base + args.count);
   open = grow(open, base + args.count);
-  const handshake = new Histogram();
-  const connectErrors = new Map<string, number>();
-  let next = 0;
-  let opened = 0;
-  let failed = 0;
-  const started = performance.now();
-
-  // A fixed pool of workers bounds the number of concurrent handshakes.
-  const worker = async () => {
-    while (next < args.count) {
-      const k = next++;
-      const g = args.firstIndex + k;
-      const localAddress = args.sourceAddrs[g % args.sourceAddrs.length] ?? '127.0.0.1';
-      const t0 = performance.now();
-      try {
-        const c = await open1(
-          { url: args.url, localAddress, parseLatency: args.parseLatency, timeoutMs: args.timeoutMs },
-          hooksFor(base + k),
-        );
-        handshake.record(performance.now() - t0);
-        conns[base + k] = c;
-        open[base + k] = 1;
-        await Promise.all(topicsFor(args, g).map((t) => c.subscribe(t, args.timeoutMs)));
-        opened++;
-      } catch (err) {
-        failed++;
-        open[base + k] = 0;
-        conns[base + k]?.close();
-        conns[base + k] = undefined;
-        countConnectError(connectErrors, err);
-      }
+  return connectPool(args.count, args.concurrency, async (k) => {
+    const g = args.firstIndex + k;
+    const localAddress = args.sourceAddrs[g % args.sourceAddrs.length] ?? '127.0.0.1';
+    const t0 = performance.now();
+    try {
+      const c = await open1(
+        { url: args.url, localAddress, parseLatency: args.parseLatency, timeoutMs: args.timeoutMs },
+        hooksFor(base + k),
+      );
+      const ms = performance.now() - t0;
+      conns[base + k] = c;
+      open[base + k] = 1;
+      await Promise.all(topicsFor(args, g).map((t) => c.subscribe(t, args.timeoutMs)));
+      return ms;
+    } catch (err) {
+      open[base + k] = 0;
+      conns[base + k]?.close();
+      conns[base + k] = undefined;
+      throw err;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, args.concurrency) }, worker));
-  return connectResult(opened, failed, started, handshake, connectErrors);
+  });
 }
 
 function grow<T extends Uint32Array | Uint8Array>(a: T, size: number): T {

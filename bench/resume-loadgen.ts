@@ -4,7 +4,7 @@
 // repeated. Driven over IPC (ResumeCalls in ipc-messages.ts).
 
 import { serveRpc } from './child-rpc.js';
-import { connectResult, countConnectError } from './connect-result.js';
+import { connectPool } from './connect-result.js';
 import { Histogram } from './histogram.js';
 import type { ConnectResult, ResumeCalls, ResumeConnectArgs } from './ipc-messages.js';
 import { cutPollSockets, now, resumeOpeners, TopicState } from './resume-clients.js';
@@ -52,42 +52,26 @@ function topicsFor(args: ResumeConnectArgs, g: number): string[] {
 
 async function connect(args: ResumeConnectArgs): Promise<ConnectResult> {
   const open = resumeOpeners[args.kind];
-  const handshake = new Histogram();
-  const connectErrors = new Map<string, number>();
-  let next = 0;
-  let opened = 0;
-  let failed = 0;
-  const started = performance.now();
-  const worker = async () => {
-    while (next < args.count) {
-      const k = next++;
-      const g = args.firstIndex + k;
-      const st = new TopicState(topicsFor(args, g), hooks);
-      const t0 = performance.now();
-      try {
-        const c = await open(
-          {
-            urls: args.urls,
-            first: g,
-            localAddress: args.sourceAddrs[g % args.sourceAddrs.length] ?? '127.0.0.1',
-            timeoutMs: args.timeoutMs,
-            jitterMs: args.jitterMs,
-          },
-          st,
-          hooks,
-        );
-        handshake.record(performance.now() - t0);
-        conns.push(c);
-        states.push(st);
-        opened++;
-      } catch (err) {
-        failed++;
-        countConnectError(connectErrors, err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, args.concurrency) }, worker));
-  return connectResult(opened, failed, started, handshake, connectErrors);
+  return connectPool(args.count, args.concurrency, async (k) => {
+    const g = args.firstIndex + k;
+    const st = new TopicState(topicsFor(args, g), hooks);
+    const t0 = performance.now();
+    const c = await open(
+      {
+        urls: args.urls,
+        first: g,
+        localAddress: args.sourceAddrs[g % args.sourceAddrs.length] ?? '127.0.0.1',
+        timeoutMs: args.timeoutMs,
+        jitterMs: args.jitterMs,
+      },
+      st,
+      hooks,
+    );
+    const ms = performance.now() - t0;
+    conns.push(c);
+    states.push(st);
+    return ms;
+  });
 }
 
 serveRpc<ResumeCalls>({
