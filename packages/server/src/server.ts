@@ -60,6 +60,8 @@ export interface JobstreamOptions {
   readonly pipelines?: Pipelines;
   /** The runner's tuning (tests shorten the retry backoff). */
   readonly work?: { readonly concurrency?: number; readonly retryBaseMs?: number };
+  /** The built dashboard to serve at `/` (tests build their own). @default packages/web/dist */
+  readonly dashboardDir?: string;
 }
 
 /**
@@ -160,6 +162,7 @@ export async function createJobstream(
     isWebSocketPath: (pathname) => gateway.isWebSocketPath(pathname),
     phase: () => phase.current,
     demo: options.demo === true,
+    ...(options.dashboardDir === undefined ? {} : { dashboardDir: options.dashboardDir }),
     push,
   });
   gateway.attach(app.server);

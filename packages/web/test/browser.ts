@@ -1,10 +1,13 @@
 // Headless Chromium against a real Jobstream for the page tests: the build, a page, REST calls.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
+import type { JobstreamOptions } from '../../server/src/server.js';
 import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -13,23 +16,48 @@ const missing = !existsSync(CHROMIUM);
 export const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
 
 let browser: Browser | undefined;
+let built: string | undefined;
 
+/**
+ * Builds the dashboard as `npm start` does, but into a folder of this test file's own: test files run
+ * side by side, and one emptying packages/web/dist while another's page loads it left that page
+ * without its script (a connection that never opened).
+ */
 export async function launch(): Promise<void> {
   if (skip) return;
   if (missing)
     throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
-  await build({ root: fileURLToPath(new URL('..', import.meta.url)), logLevel: 'warn' });
+  const outDir = mkdtempSync(join(tmpdir(), 'jobstream-web-'));
+  built = outDir;
+  await build({
+    root: fileURLToPath(new URL('..', import.meta.url)),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
-export const close = () => browser?.close();
+export async function close(): Promise<void> {
+  await browser?.close();
+  if (built) rmSync(built, { recursive: true, force: true });
+}
+
+/** The dashboard `launch` built, for a server started with the server's own test helper. */
+export function dashboardDir(): string {
+  if (!built) throw new Error('launch() first: it builds the dashboard');
+  return built;
+}
 
 /** A Jobstream for one test, whose idle sockets are cut so the graceful close does not wait. */
-export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  t: TestContext,
+  env: Record<string, string> = {},
+  options: JobstreamOptions = {},
+): Promise<TestServer> {
   const started: { server?: TestServer } = {};
   // Node's fetch may leave an idle socket that would hold the graceful close for a minute.
   t.after(() => setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref());
-  started.server = await startJobstream(t, env);
+  started.server = await startJobstream(t, env, { dashboardDir: dashboardDir(), ...options });
   return started.server;
 }
 

@@ -1,49 +1,10 @@
 // The built dashboard in headless Chromium against a real Jobstream: what arrives shows up unreloaded.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { after, before, test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { startServer as startJobstream, type TestServer } from '../../server/test/helpers/server.js';
-import { rest } from './browser.js';
+import { after, before, test } from 'node:test';
+import { close, launch, openPage, rest, skip, startServer } from './browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const missing = !existsSync(CHROMIUM);
-// In CI a missing browser is a failure, never a silent skip.
-const skip = missing && process.env.CI !== 'true' ? `no Chromium at ${CHROMIUM}` : false;
-
-let browser: Browser | undefined;
-
-before(async () => {
-  if (skip) return;
-  if (missing)
-    throw new Error(`CI=true and no Chromium at ${CHROMIUM}: install it (apt-get install chromium)`);
-  // The same build `npm start` makes, into packages/web/dist, where the server finds it.
-  await build({ root: fileURLToPath(new URL('..', import.meta.url)), logLevel: 'warn' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-after(() => browser?.close());
-
-async function startServer(t: TestContext): Promise<TestServer> {
-  const started: { server?: TestServer } = {};
-  // Node's fetch may leave an idle socket that would hold the graceful close for a minute.
-  t.after(() => setTimeout(() => started.server?.server.app.server.closeAllConnections(), 300).unref());
-  started.server = await startJobstream(t);
-  return started.server;
-}
-
-async function openDashboard(t: TestContext, url: string): Promise<Page> {
-  const context = await browser!.newContext();
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  t.after(() => assert.deepEqual(errors, [], 'no errors in the page'));
-  await page.goto(`${url}/`);
-  await page.locator('[data-testid=connection][data-state=open]').waitFor({ timeout: 5000 });
-  return page;
-}
+before(launch);
+after(close);
 
 const posting = (title: string, extra: Record<string, unknown> = {}) => ({
   company: 'Acme',
@@ -77,7 +38,7 @@ test(
     ] as const) {
       await rest(url, 'POST', '/api/v1/publish', { topic: 'scrapes', type, data });
     }
-    const page = await openDashboard(t, url);
+    const page = await openPage(t, url);
     // From the topic's history: the scrapes panel is not empty until the next run.
     const scrapes = page.getByTestId('scrapes');
     await scrapes.getByText('acme-board').waitFor({ timeout: 5000 });
@@ -111,7 +72,7 @@ test(
       role: 'job_seeker',
       name: 'Sam Seeker',
     });
-    const page = await openDashboard(t, url);
+    const page = await openPage(t, url);
 
     // Sign in through the form; wait until the dashboard's connection has subscribed to the user's topic.
     const subscribed = new Promise<void>((resolve) => {

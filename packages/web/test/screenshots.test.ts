@@ -5,8 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { startServer } from '../../server/test/helpers/server.js';
-import { close, launch, openPage, rest, signIn, skip } from './browser.js';
+import { close, launch, openPage, rest, signIn, skip, startServer } from './browser.js';
 
 before(launch);
 after(close);
@@ -34,7 +33,6 @@ test('every page at 1280×800 and 390×844', { skip, timeout: 120_000 }, async (
   mkdirSync(OUT, { recursive: true });
   const started = await startServer(t, { SOURCE_ALLOW_PRIVATE: 'true' }, { demo: true });
   const { url } = started;
-  t.after(() => setTimeout(() => started.server.app.server.closeAllConnections(), 300).unref());
   const ada = await rest<{ access_token: string }>(url, 'POST', '/api/v1/auth/login', {
     email: 'ada@demo.test',
     password: PASSWORD,

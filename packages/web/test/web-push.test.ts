@@ -3,8 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pushDb } from '../../server/src/push/push-tables.js';
-import { startServer } from '../../server/test/helpers/server.js';
-import { account, close, launch, openPage, signIn, skip } from './browser.js';
+import { account, close, launch, openPage, signIn, skip, startServer } from './browser.js';
 
 before(launch);
 after(close);
@@ -20,7 +19,6 @@ test(
   { skip },
   async (t) => {
     const server = await startServer(t);
-    t.after(() => setTimeout(() => server.server.app.server.closeAllConnections(), 300).unref());
     const ada = await account(server.url, 'Ada', 'job_seeker');
     // Counts the permission prompts the page asks for.
     const page = await openPage(t, server.url, '#/', undefined, async (p) => {

@@ -79,6 +79,8 @@ export interface HttpAppDeps {
   readonly phase: () => Phase;
   /** `serve --demo`: the demo's boards are served. */
   readonly demo: boolean;
+  /** The built dashboard served at `/`. @default packages/web/dist */
+  readonly dashboardDir?: string;
   /** Web Push (push/web-push.ts): its key and subscription routes. */
   readonly push?: WebPush;
 }
@@ -182,6 +184,10 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
   registerRecommendationRoutes(app, recommendations);
   if (deps.push) registerPushRoutes(app, deps.push);
   const demoBoards = deps.demo ? registerDemoBoards(app) : undefined;
-  registerRootPage(app, { version, demo: deps.demo });
+  registerRootPage(app, {
+    version,
+    demo: deps.demo,
+    ...(deps.dashboardDir === undefined ? {} : { distDir: deps.dashboardDir }),
+  });
   return { app, demoBoards };
 }
