@@ -139,7 +139,11 @@ export async function startServer(
   opts: StartOptions = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
-  const child = spawnTracked(process.execPath, spec.args, {
+  // BENCH_CPU_PROF=<folder>: every server writes a V8 CPU profile there when it stops (Jobstream on its
+  // SIGTERM; open one in Chrome's DevTools or summarise it with `node bench/profile-top.ts <file>`).
+  const profDir = process.env.BENCH_CPU_PROF;
+  const args = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, ...spec.args] : spec.args;
+  const child = spawnTracked(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
@@ -199,6 +203,7 @@ export async function startServer(
     exited: () => exitNote,
     rssKiB: () => readRssKiB(pid),
     cpuMs: () => readCpuMs(pid),
-    stop: () => stopChild(child),
+    // A profile is written as the process exits: give it time to drain and write.
+    stop: () => stopChild(child, profDir ? 30_000 : 2000),
   };
 }
