@@ -182,3 +182,34 @@ test('an unknown WebSocket path is refused with 404', async (t) => {
   });
   assert.equal(status, 404);
 });
+
+test('heartbeat spread over the interval: each peer beaten once per interval, not all in one moment', async (t) => {
+  // 3 s: three slices of a second. 30 peers connected together are beaten a third at a time.
+  const { wsUrl } = await startServer(t, { HEARTBEAT_INTERVAL_MS: '3000' });
+  const peers = await Promise.all(
+    Array.from({ length: 30 }, async () => {
+      const pings: number[] = [];
+      const client = await TestClient.connect(t, `${wsUrl}/ws`);
+      client.ws.on('message', (raw: Buffer) => {
+        if (raw.toString().includes('"ping"')) pings.push(performance.now());
+      });
+      return pings;
+    }),
+  );
+  const start = performance.now();
+  await sleep(8800);
+  for (const pings of peers) {
+    assert.ok(
+      pings.length >= 2 && pings.length <= 3,
+      `two beats in 8.8 s of a 3 s interval (${pings.length})`,
+    );
+    const [first = 0, second = 0] = pings;
+    assert.ok(first - start > 2000, 'the first beat comes an interval after connecting, not at once');
+    assert.ok(Math.abs(second - first - 3000) < 600, `beaten every 3 s (${Math.round(second - first)} ms)`);
+  }
+  const firsts = peers.map((p) => p[0] ?? 0);
+  assert.ok(
+    Math.max(...firsts) - Math.min(...firsts) > 1500,
+    'the first beats are spread over the interval, not sent in one loop',
+  );
+});
