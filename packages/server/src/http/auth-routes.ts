@@ -24,7 +24,9 @@ export interface AuthRoutesOptions {
  */
 export function registerAuthRoutes(app: FastifyInstance, options: AuthRoutesOptions): void {
   const { users, tokens, secureCookies } = options;
-  if (!app.hasReplyDecorator('setCookie')) void app.register(cookie);
+  // For setting and clearing the session cookie only: credentials read the Cookie header themselves
+  // (auth/credentials.ts), so no request pays for parsing it (`hook: false`).
+  if (!app.hasReplyDecorator('setCookie')) void app.register(cookie, { hook: false });
   // Lax keeps the cookie off cross-site POSTs (CSRF) yet sends it when a link into the dashboard is followed.
   const cookieOptions = { httpOnly: true, sameSite: 'lax', path: '/', secure: secureCookies } as const;
 
