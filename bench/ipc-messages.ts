@@ -107,6 +107,10 @@ export interface PublisherCalls {
       broadcast?: { topic: string; perSec: number };
       /** posting.created events (the stamp in job_title as "t=<ms>"), for the dialects */
       postings?: { topic: string; perSec: number };
+      /** work.progress events of anonymous work (the stamp in phase as "t=<ms>"), for the job-queue dialect */
+      work?: { topic: string; perSec: number };
+      /** matching.job.target.candidate events of one run on work:{runId} (the stamp in target_name) */
+      matching?: { runId: string; perSec: number };
     };
     result: PublishStats;
   };

@@ -111,6 +111,11 @@ class Poster {
   }
 }
 
+/** A version-4-shaped UUID numbered n (the catalogue's ids are UUIDs). */
+function benchUuid(n: number): string {
+  return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let saturation: { stop: () => void; done: Promise<PublishStats> } | undefined;
@@ -187,6 +192,32 @@ async function paced(args: PublisherCalls['paced']['args']): Promise<PublishStat
         // The dialects render their own fields, so the stamp rides in the posting's title.
         const data = `{"posting":{"id":${k + 1},"company":"bench","job_title":"t=${stampDue(k, p.perSec)}","location":"bench","source":"bench"}}`;
         void poster.post(p.topic, data, 'posting.created').then((ok) => ok && stats.jobOk++);
+      },
+    },
+    args.work && {
+      perSec: args.work.perSec,
+      sent: 0,
+      fire: (k: number) => {
+        const w = args.work;
+        if (!w) return;
+        // A catalogue work job (anonymous: owner null), so the job-queue dialect renders it whole; the
+        // stamp rides in its phase. One job per event, each a fresh id.
+        const now = new Date().toISOString();
+        const data = `{"id":"${benchUuid(k + 1)}","kind":"scrape","status":"running","phase":"t=${stampDue(k, w.perSec)}","progress":${k % 100},"error_message":null,"retries":0,"max_retries":3,"owner":null,"created_at":"${now}","updated_at":"${now}","started_at":"${now}","finished_at":null,"result":null}`;
+        void poster.post(w.topic, data, 'work.progress').then((ok) => ok && stats.jobOk++);
+      },
+    },
+    args.matching && {
+      perSec: args.matching.perSec,
+      sent: 0,
+      fire: (k: number) => {
+        const m = args.matching;
+        if (!m) return;
+        // A matching event as the catalogue has it on work:{id}; the stamp rides in the target's name.
+        const data = `{"type":"matching.job.target.candidate","job_id":"${m.runId}","timestamp":"${new Date().toISOString()}","target_id":"${benchUuid(k + 1)}","target_name":"t=${stampDue(k, m.perSec)}","score":0.5,"search_hit_ratio":0.5,"summary_reason":"bench"}`;
+        void poster
+          .post(`work:${m.runId}`, data, 'matching.job.target.candidate')
+          .then((ok) => ok && stats.jobOk++);
       },
     },
   ].filter((s) => s !== undefined);
