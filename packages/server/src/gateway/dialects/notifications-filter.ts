@@ -37,12 +37,16 @@ export class NotificationTypeFilter {
   }
 
   /**
-   * Whether a message is wanted. `keys` names it: its type, and for a generic `notification` also its
-   * `notification_type`, so that a client may pick `success` or `system` notifications too.
+   * Whether a message is wanted: `type` is its type, and for a generic `notification` `subtype` is its
+   * `notification_type`, so that a client may pick `success` or `system` notifications too. Called for
+   * every event each connection receives, so it allocates nothing.
    */
-  wants(keys: readonly string[]): boolean {
-    if (keys.some((key) => this.#excluded.has(key))) return false;
-    return this.#included === null || keys.some((key) => this.#included?.has(key) === true);
+  wants(type: string, subtype?: string): boolean {
+    const excluded = this.#excluded;
+    if (excluded.size > 0 && (excluded.has(type) || (subtype !== undefined && excluded.has(subtype))))
+      return false;
+    const included = this.#included;
+    return included === null || included.has(type) || (subtype !== undefined && included.has(subtype));
   }
 
   /** Whether naming `types` keeps the filter within its bound (a type is in one of the two sets at most). */

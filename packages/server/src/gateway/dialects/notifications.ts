@@ -208,11 +208,11 @@ class NotificationsSession implements DialectSession {
     // Both sides of an application share the event: the recruiter hears of it, the applicant does not.
     if (event.type === EventTypes.applicationCreated && data.applicant_id === userId) return;
     if (event.type === EventTypes.applicationStatusChanged && data.applicant_id !== userId) return;
-    const keys =
+    const subtype =
       route.wireType === 'notification' && typeof data.notification_type === 'string'
-        ? [route.wireType, data.notification_type]
-        : [route.wireType];
-    if (!this.#filter.wants(keys)) return;
+        ? data.notification_type
+        : undefined;
+    if (!this.#filter.wants(route.wireType, subtype)) return;
     deliver(this.#ctx.connection, hubEvent, hubEvent.frame(route.encoder));
   }
 
