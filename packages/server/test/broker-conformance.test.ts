@@ -6,6 +6,7 @@ import type { Broker, HistoryLimits } from '../src/hub/broker.js';
 import { MemoryBroker } from '../src/hub/memory-broker.js';
 import { RedisBroker } from '../src/hub/redis-broker.js';
 import { deleteKeys, redisClient, redisPrefix, redisSkip, TEST_REDIS_URL } from './helpers/redis.js';
+import { slowRedis } from './helpers/slow-redis.js';
 import { waitFor } from './helpers/store-backends.js';
 import { sleep } from './helpers/ws-client.js';
 
@@ -403,6 +404,84 @@ describe('RedisBroker as a cluster', { skip: redisUnreachable }, () => {
       atFresh.map((e) => e.seq),
       [5],
     );
+  });
+
+  /** A node whose pub/sub reaches it `delayMs` late (its commands are not slowed); `proxy.delayMs` may change. */
+  async function slowSubscriberNode(t: TestContext, prefix: string, delayMs: number) {
+    const name = `jobstream-test-${randomBytes(4).toString('hex')}`;
+    const proxy = await slowRedis(t, TEST_REDIS_URL, (n) => n === `${name}-subscriber`, delayMs);
+    const node = await RedisBroker.connect({ url: proxy.url, prefix, limits: LIMITS, name });
+    t.after(() => node.close());
+    return { node, proxy };
+  }
+
+  test('a node hands the events it publishes to its own listener when the script answers, not when pub/sub echoes them', async (t) => {
+    const prefix = redisPrefix(t);
+    const { node: a } = await slowSubscriberNode(t, prefix, 400);
+    const b = await redis.make(t, LIMITS, prefix);
+    const atA = listen(a);
+    await a.watch('fast');
+    await a.publish({ topic: 'fast', type: 'x', data: 1 });
+    await waitFor(() => atA.length === 1, 5_000, 'the first event, over pub/sub');
+    for (let i = 2; i <= 6; i++) {
+      await a.publish({ topic: 'fast', type: 'x', data: { i } });
+      // Pub/sub is 400 ms late: only the publish itself can have handed it on by now.
+      assert.deepEqual(
+        atA.map((e) => e.seq),
+        Array.from({ length: i }, (_, k) => k + 1),
+        `event ${i} handed on as its publish answered`,
+      );
+    }
+    assert.deepEqual(atA.at(-1), (await a.history('fast', 5)).events?.[0], 'the event history has');
+    // Another node's event is on its way over the slow pub/sub: this node's next one must wait for it.
+    await b.publish({ topic: 'fast', type: 'x', data: 'from b' });
+    await a.publish({ topic: 'fast', type: 'x', data: 'after b' });
+    assert.equal(atA.length, 6, 'seq 8 is not handed on before seq 7');
+    await waitFor(() => atA.length === 8, 5_000, 'seq 7 and then seq 8, over pub/sub');
+    await sleep(600); // every echo has come: none handed on twice
+    assert.deepEqual(
+      atA.map((e) => e.seq),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    assert.deepEqual(atA, (await b.history('fast', 0)).events);
+  });
+
+  test('two nodes publishing interleaved on one topic, one with slow pub/sub: both hand on every seq once, in order', async (t) => {
+    const prefix = redisPrefix(t);
+    const { node: a, proxy } = await slowSubscriberNode(t, prefix, 150);
+    const b = await redis.make(t, LIMITS, prefix);
+    const atA = listen(a);
+    const atB = listen(b);
+    await Promise.all([a.watch('mixed'), b.watch('mixed')]);
+    let total = 0;
+    // Rounds with pub/sub slow, then fast, then slow again; within each, publishes from both nodes in
+    // flight at once, some awaited one by one.
+    for (const delayMs of [150, 0, 150]) {
+      proxy.delayMs = delayMs;
+      const burst = Array.from({ length: 60 }, (_, i) =>
+        (i % 3 === 0 ? b : a).publish({ topic: 'mixed', type: 'x', data: { delayMs, i } }),
+      );
+      for (let i = 0; i < 20; i++) {
+        await (i % 2 ? a : b).publish({ topic: 'mixed', type: 'x', data: { delayMs, one: i } });
+      }
+      await Promise.all(burst);
+      total += 80;
+    }
+    await waitFor(() => atA.length >= total && atB.length >= total, 10_000, 'every event on both nodes');
+    await sleep(400); // the last echoes have come
+    const all = Array.from({ length: total }, (_, i) => i + 1);
+    assert.deepEqual(
+      atA.map((e) => e.seq),
+      all,
+      'node a: every seq once, in order',
+    );
+    assert.deepEqual(
+      atB.map((e) => e.seq),
+      all,
+      'node b: every seq once, in order',
+    );
+    assert.deepEqual(atA, atB, 'the same events on both nodes');
+    assert.deepEqual(atA, (await a.history('mixed', 0)).events, 'the events history has');
   });
 
   test('an unreachable Redis fails the connect at once, naming REDIS_URL', async () => {

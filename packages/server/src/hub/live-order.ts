@@ -101,6 +101,43 @@ export class LiveOrder {
     else this.#offer(watch, live);
   }
 
+  /**
+   * Whether a live event of `topic` with this epoch and seq would be dropped by `receive` as it stands:
+   * its topic is not watched, or that seq of the same epoch was handed on already (nothing is being
+   * held, so no gap fill can change that). Then its JSON need not even be decoded.
+   */
+  stale(topic: string, epoch: string, seq: number): boolean {
+    const watch = this.#watched.get(topic);
+    if (!watch) return true;
+    return watch.held === undefined && watch.epoch === epoch && seq <= watch.lastSeq;
+  }
+
+  /**
+   * An event this node has just published, as the broker's answer gives it (before its echo comes over
+   * the channel): handed on at once when it is exactly the next seq of the epoch handed on so far,
+   * otherwise left alone (`event` is called only when it is handed on).
+   *
+   * Why this keeps the order, with no gap and no duplicate, across nodes:
+   * - The channel carries every event of the topic in seq order (the script PUBLISHes as it assigns the
+   *   seq), so when `lastSeq` was handed on, every earlier seq was handed on or skipped before it, and
+   *   nothing lies between `lastSeq` and `lastSeq + 1`. Handing on `lastSeq + 1` now loses nothing; its
+   *   echo, when it comes, is `<= lastSeq` and dropped, as any seq already handed on is.
+   * - Any other case is left to the channel: a seq further on (another node's events before it are
+   *   still on their way), an unknown start (`lastSeq` 0: a new watch, or just after a reset), another
+   *   epoch (the reset is the channel's to tell), a gap being filled (`held`). Its echo comes behind
+   *   every earlier event of the topic and is ordered, deduplicated, held or gap-filled there exactly as
+   *   before; so the event waits for its predecessor, or for the gap handling, and nothing is kept here.
+   * - The echo may never come (the subscriber reconnecting): then recovery reads history from
+   *   `lastSeq`, which holds this event, as it holds every event the script answered for.
+   */
+  published(topic: string, epoch: string, seq: number, event: () => CanonicalEvent): void {
+    const watch = this.#watched.get(topic);
+    if (!watch || watch.held !== undefined || watch.epoch !== epoch) return;
+    if (watch.lastSeq === 0 || seq !== watch.lastSeq + 1) return;
+    watch.lastSeq = seq;
+    this.#options.deliver(event());
+  }
+
   /** After the subscriber reconnected (and resubscribed): fetches what every watched topic missed. */
   recover(): void {
     for (const [topic, watch] of this.#watched) {

@@ -30,7 +30,22 @@ export interface RedisBrokerOptions {
   readonly logger?: Logger | undefined;
 }
 
-const newEpoch = (): string => randomBytes(6).toString('base64url');
+/**
+ * Candidate epochs, one per script call (a publish or a read may start a topic's history): 6 random bytes
+ * each, cut from a buffer filled 256 at a time, since one randomBytes call per publish costs a few µs
+ * (more than encoding a small event's data). Each candidate is still fresh random bytes, never handed
+ * out twice, so an epoch still names one history only.
+ */
+let epochPool = Buffer.alloc(0);
+let epochAt = 0;
+const newEpoch = (): string => {
+  if (epochAt >= epochPool.length) {
+    epochPool = randomBytes(6 * 256);
+    epochAt = 0;
+  }
+  epochAt += 6;
+  return epochPool.toString('base64url', epochAt - 6, epochAt);
+};
 /** Topic state outlives its history by this much, so that a quiet topic keeps its epoch and seq. */
 const META_TTL_MIN_MS = 24 * 60 * 60 * 1000;
 
@@ -49,6 +64,8 @@ export class RedisBroker implements Broker {
   readonly #metaTtlMs: number;
   readonly #logger: Logger | undefined;
   readonly #live: LiveOrder;
+  /** Every topic's channel name is this and the topic. */
+  readonly #channelPrefix: string;
   #listener: (event: CanonicalEvent) => void = () => {};
   #resetListener: (topic: string) => void = () => {};
   #refresher: NodeJS.Timeout | undefined;
@@ -63,6 +80,7 @@ export class RedisBroker implements Broker {
     this.#idempotencyWindowMs = options.idempotencyWindowMs ?? 5 * 60_000;
     this.#metaTtlMs = Math.max(META_TTL_MIN_MS, options.limits.maxAgeMs * 2);
     this.#logger = options.logger;
+    this.#channelPrefix = `${this.#prefix}events:`;
     this.#live = new LiveOrder({
       history: (topic, since) => this.history(topic, since),
       deliver: (event) => this.#listener(event),
@@ -89,7 +107,7 @@ export class RedisBroker implements Broker {
     this.#subscriber = client('subscriber');
     this.#commands.defineCommand('jobstreamPublish', { lua: PUBLISH_LUA });
     this.#commands.defineCommand('jobstreamHistory', { lua: HISTORY_LUA, numberOfKeys: 2 });
-    this.#subscriber.on('message', (_channel: string, message: string) => this.#receive(message));
+    this.#subscriber.on('message', (channel: string, message: string) => this.#receive(channel, message));
     this.#subscriber.on('ready', () => {
       if (this.#connected) this.#reconnects++;
       if (this.#connected && !this.#closed) this.#recover();
@@ -140,24 +158,39 @@ export class RedisBroker implements Broker {
   }
 
   async publish(input: PublishInput): Promise<PublishOutcome> {
-    const keys = [this.#key(input.topic, 'meta'), this.#key(input.topic, 'log')];
+    const { topic } = input;
+    const keys = [this.#key(topic, 'meta'), this.#key(topic, 'log')];
     if (input.idempotencyKey !== undefined) keys.push(`${this.#prefix}idem:${input.idempotencyKey}`);
+    // Refused here (400) when it cannot be encoded: before the script takes a seq.
+    const data = encodeData(input.data);
     const reply = (await this.#run('jobstreamPublish', [
       keys.length,
       ...keys,
-      JSON.stringify(input.topic),
+      JSON.stringify(topic),
       JSON.stringify(input.type),
-      // Refused here (400) when it cannot be encoded: before the script takes a seq.
-      encodeData(input.data),
-      this.#channel(input.topic),
+      data,
+      this.#channel(topic),
       newEpoch(),
       this.#limits.maxEvents,
       this.#limits.maxAgeMs,
       this.#metaTtlMs,
       this.#idempotencyWindowMs,
-      input.topic,
+      topic,
     ])) as PublishReply;
-    if (reply[0] === 0) return { topic: input.topic, seq: Number(reply[1]), duplicate: false };
+    if (reply[0] === 0) {
+      const seq = Number(reply[1]);
+      this.#dispatchOwn(topic, reply[2], seq, () => ({
+        id: `${topic}@${seq}`,
+        topic,
+        seq,
+        type: input.type,
+        ts: reply[3],
+        // Decoded from what the script stored, so that this node's subscribers get the very event that
+        // history and every other node have (not the publisher's object, which may not be plain JSON).
+        data: JSON.parse(data) as unknown,
+      }));
+      return { topic, seq, duplicate: false };
+    }
     const first = reply[1];
     const bar = first.indexOf('|');
     return { topic: first.slice(bar + 1), seq: Number(first.slice(0, bar)), duplicate: true };
@@ -247,11 +280,33 @@ export class RedisBroker implements Broker {
     await Promise.all([quit(this.#commands), quit(this.#subscriber)]);
   }
 
+  /**
+   * Hands an event this node published to its own subscribers as soon as the script answered, instead
+   * of when Redis's PUBLISH comes back over the subscriber connection: the live order takes it only
+   * when it is the next seq, and leaves every other case to the channel (why that is safe:
+   * LiveOrder.published). Never throws: the event is in history already, so the publish succeeded.
+   */
+  #dispatchOwn(topic: string, epoch: string, seq: number, event: () => CanonicalEvent): void {
+    try {
+      this.#live.published(topic, epoch, seq, event);
+    } catch (error) {
+      this.#logger?.error({ err: error, topic, seq }, 'handing a published event to this node failed');
+    }
+  }
+
   /** One live event from Redis ("<epoch> <event JSON>"). */
-  #receive(message: string): void {
+  #receive(channel: string, message: string): void {
     const space = message.indexOf(' ');
+    const epoch = message.slice(0, space);
+    // The echo of an event this node handed on when it published it (and any event of a topic no longer
+    // watched) is dropped without decoding it: the seq is read off the JSON as the script wrote it
+    // ('{"id":"…","topic":"…","seq":N,…'). The first ',"seq":' is that field: inside a JSON string
+    // every '"' is escaped, so the id and topic before it cannot hold one. Not found: decoded as before.
+    const seq = seqOf(message, space);
+    const topic = channel.slice(this.#channelPrefix.length);
+    if (seq > 0 && this.#live.stale(topic, epoch, seq)) return;
     const event = JSON.parse(message.slice(space + 1)) as CanonicalEvent;
-    this.#live.receive({ epoch: message.slice(0, space), event });
+    this.#live.receive({ epoch, event });
   }
 
   /** After the subscriber reconnected (and resubscribed): fetches what every watched topic missed. */
@@ -288,8 +343,23 @@ export class RedisBroker implements Broker {
   }
 
   #channel(topic: string): string {
-    return `${this.#prefix}events:${topic}`;
+    return `${this.#channelPrefix}${topic}`;
   }
+}
+
+const SEQ_FIELD = ',"seq":';
+
+/** The seq of a live message's event JSON (see #receive), or 0 when it is not where the script puts it. */
+function seqOf(message: string, from: number): number {
+  const at = message.indexOf(SEQ_FIELD, from);
+  if (at < 0) return 0;
+  let seq = 0;
+  for (let i = at + SEQ_FIELD.length; i < message.length; i++) {
+    const digit = message.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return message.charCodeAt(i) === 44 ? seq : 0; // ends at ','
+    seq = seq * 10 + digit;
+  }
+  return 0;
 }
 
 /** The URL without credentials, for messages. */

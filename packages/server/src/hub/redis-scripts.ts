@@ -35,7 +35,9 @@ end
  * KEYS: meta (hash: epoch, seq), stream, [idempotency key]
  * ARGV: topic as JSON, type as JSON, data as JSON, channel, candidate epoch, max events, max age ms,
  *       meta TTL ms, idempotency window ms, topic
- * Returns {0, seq} for a new event, {1, "seq|topic"} for a duplicate idempotency key.
+ * Returns {0, seq, epoch, ts} for a new event (what the publishing node needs to hand the event to its own
+ * subscribers without waiting for the PUBLISH to come back), {1, "seq|topic"} for a duplicate
+ * idempotency key.
  * PUBLISHes "<epoch> <event JSON>".
  *
  * The stream entry's id is `seq-0`, so that a replay is one XRANGE from `since + 1`; its fields are `t`
@@ -56,8 +58,9 @@ else
   epoch = redis.call('HGET', meta, 'epoch')
 end
 local seq = redis.call('HINCRBY', meta, 'seq', 1)
+local ts = iso(now)
 local event = '{"id":' .. string.sub(ARGV[1], 1, -2) .. '@' .. seq .. '","topic":' .. ARGV[1] ..
-  ',"seq":' .. seq .. ',"type":' .. ARGV[2] .. ',"ts":"' .. iso(now) .. '","data":' .. ARGV[3] .. '}'
+  ',"seq":' .. seq .. ',"type":' .. ARGV[2] .. ',"ts":"' .. ts .. '","data":' .. ARGV[3] .. '}'
 redis.call('XADD', stream, 'MAXLEN', ARGV[6], seq .. '-0', 't', now, 'e', event)
 -- Age: drop the oldest entries while they are too old (reads check age too, so this may lag).
 local cutoff = now - tonumber(ARGV[7])
@@ -82,7 +85,7 @@ redis.call('PEXPIRE', stream, ARGV[7])
 redis.call('PEXPIRE', meta, ARGV[8])
 if idem then redis.call('SET', idem, seq .. '|' .. ARGV[10], 'PX', ARGV[9]) end
 redis.call('PUBLISH', ARGV[4], epoch .. ' ' .. event)
-return {0, seq}
+return {0, seq, epoch, ts}
 `;
 
 /**
@@ -129,6 +132,6 @@ return out
 `;
 
 /** What PUBLISH_LUA returns. */
-export type PublishReply = [0, number] | [1, string];
+export type PublishReply = [0, number, string, string] | [1, string];
 /** What HISTORY_LUA returns. */
 export type HistoryReply = [string, number, 0 | 1, ...string[]];
