@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ErrorCode, PublishRequest, Topic, TypeFilter } from '@jobstream/protocol';
+import { ErrorCode, PublishRequest, Topic, TypeFilter, topicPattern } from '@jobstream/protocol';
 import type { Hub } from '../hub/hub.js';
 import { AppError, fieldErrors } from '../errors.js';
 import type { Authorizer } from '../auth/principal.js';
 import type { FlushScheduler } from '../gateway/flush-scheduler.js';
-import { longPoll } from '../gateway/long-poll.js';
+import { encodePollAnswer, longPoll, type PollStop } from '../gateway/long-poll.js';
 import type { ConnectionRegistry } from '../gateway/registry.js';
 import { openSseStream, parseCursor } from '../gateway/sse-stream.js';
 import { requireApiKey } from './api-key.js';
@@ -48,6 +48,34 @@ export const PollQuery = z.object({
   timeout: z.coerce.number().min(0).max(60).default(25),
   types: commaList(TypeFilter).optional(),
 });
+
+type PollQuery = z.output<typeof PollQuery>;
+
+const DIGITS = /^\d{1,15}$/;
+const SECONDS = /^\d{1,2}(?:\.\d{1,3})?$/;
+
+/**
+ * The common poll's query (`topic`, `since`, `epoch`, `timeout`, each once and plain) as `PollQuery`
+ * reads it, without the schema's cost on every poll; undefined for anything else (`types`, a value to
+ * refuse, a key it does not know), which `PollQuery` then reads (and refuses as it would).
+ */
+function plainPollQuery(query: unknown): PollQuery | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  let topic: string | undefined;
+  let since: number | undefined;
+  let epoch: string | undefined;
+  let timeout = 25;
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value !== 'string') return undefined;
+    if (key === 'topic' && topicPattern.test(value)) topic = value;
+    else if (key === 'since' && DIGITS.test(value)) since = Number(value);
+    else if (key === 'epoch' && value.length <= 100) epoch = value;
+    else if (key === 'timeout' && SECONDS.test(value) && Number(value) <= 60) timeout = Number(value);
+    else return undefined;
+  }
+  if (topic === undefined) return undefined;
+  return { topic, since, epoch, timeout, types: undefined };
+}
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
@@ -114,48 +142,95 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
     }
   });
 
+  // Polls waiting now: each answers at once at shutdown. One listener for all of them, not one per poll.
+  const waiting = new Set<() => void>();
+  const wakeAll = (): void => {
+    for (const wake of [...waiting]) wake();
+  };
+  if (deps.shutdown.aborted) wakeAll();
+  else deps.shutdown.addEventListener('abort', wakeAll, { once: true });
+
   app.get('/api/v1/events/poll', async (request, reply) => {
-    const query = parse(PollQuery, request.query);
+    const query = plainPollQuery(request.query) ?? parse(PollQuery, request.query);
     const principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
     if (!(await deps.authorizer.canRead(principal, query.topic))) {
       throw new AppError(ErrorCode.forbidden, `not allowed to read ${query.topic}`);
     }
-    const left = new AbortController();
-    reply.raw.on('close', () => left.abort());
+    const stop = new PollEnd(reply.raw, principal.expiresAt, deps.shutdown, waiting);
+    const answer = await longPoll(
+      deps.hub,
+      {
+        topic: query.topic,
+        since: query.since,
+        epoch: query.epoch,
+        types: query.types,
+        timeoutMs: query.timeout * 1000,
+        maxBytes: deps.sendBufferBytes,
+      },
+      stop,
+    );
     // A poll ends when its token lapses, like any session: 401 token_expired, and the client polls
     // again from the same `since` with a fresh token, so nothing held back is lost.
-    const lapse = lapseOf(principal.expiresAt);
-    const signal = AbortSignal.any([left.signal, deps.shutdown, lapse.signal]);
-    try {
-      const answer = await longPoll(
-        deps.hub,
-        {
-          topic: query.topic,
-          since: query.since,
-          epoch: query.epoch,
-          types: query.types,
-          timeoutMs: query.timeout * 1000,
-          maxBytes: deps.sendBufferBytes,
-        },
-        signal,
-      );
-      if (lapse.signal.aborted) throw tokenExpired();
-      return answer;
-    } finally {
-      lapse.clear();
-    }
+    if (stop.lapsed) throw tokenExpired();
+    return reply.type('application/json; charset=utf-8').send(encodePollAnswer(answer));
   });
 }
 
-/** A signal that aborts when a credential lapses at `expiresAt` (never for null); `clear` disarms it. */
-function lapseOf(expiresAt: number | null): { signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
-  if (expiresAt === null) return { signal: controller.signal, clear: () => undefined };
-  // A poll waits at most a minute: a later lapse needs no timer beyond setTimeout's range.
-  const timer = setTimeout(
-    () => controller.abort(),
-    Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1),
-  );
-  timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+/**
+ * What ends one waiting poll early: its client leaving, the server stopping, its token lapsing (never
+ * for a null `expiresAt`). Only a waiting poll arms anything: a poll that answers at once costs no timer.
+ */
+class PollEnd implements PollStop {
+  readonly #shutdown: AbortSignal;
+  readonly #expiresAt: number | null;
+  readonly #waiting: Set<() => void>;
+  #left = false;
+  #lapsed = false;
+  #wake: (() => void) | undefined;
+
+  constructor(
+    response: NodeJS.EventEmitter,
+    expiresAt: number | null,
+    shutdown: AbortSignal,
+    waiting: Set<() => void>,
+  ) {
+    this.#expiresAt = expiresAt;
+    this.#shutdown = shutdown;
+    this.#waiting = waiting;
+    // 'close' comes after every answer too: then nothing is armed, and it costs a flag.
+    response.once('close', () => {
+      this.#left = true;
+      this.#wake?.();
+    });
+  }
+
+  get lapsed(): boolean {
+    return this.#lapsed;
+  }
+
+  get stopped(): boolean {
+    return this.#left || this.#lapsed || this.#shutdown.aborted;
+  }
+
+  arm(wake: () => void): () => void {
+    this.#wake = wake;
+    this.#waiting.add(wake);
+    let timer: NodeJS.Timeout | undefined;
+    if (this.#expiresAt !== null) {
+      // A poll waits at most a minute: a later lapse needs no timer beyond setTimeout's range.
+      timer = setTimeout(
+        () => {
+          this.#lapsed = true;
+          this.#wake?.();
+        },
+        Math.min(Math.max(0, this.#expiresAt - Date.now()), 2 ** 31 - 1),
+      );
+      timer.unref();
+    }
+    return () => {
+      this.#wake = undefined;
+      this.#waiting.delete(wake);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }
 }
