@@ -140,6 +140,12 @@ export interface ResumeReport {
   recovery: HistogramSnapshot;
   /** first reconnect attempt → every missed event held, per client (the jitter left out) */
   fromReconnect: HistogramSnapshot;
+  /** the resume in stages, per client: cut → the reconnect's handshake done */
+  reconnected: HistogramSnapshot;
+  /** cut → the server had answered every topic's resume */
+  subscribed: HistogramSnapshot;
+  /** every topic answered → every missed event held (the replay) */
+  replay: HistogramSnapshot;
   clients: number;
   /** clients cut that had not recovered when the report was taken */
   pending: number;

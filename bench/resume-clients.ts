@@ -44,6 +44,10 @@ export class TopicState {
   cutAt = 0;
   /** when the first reconnect after the cut was started */
   reconnectAt = 0;
+  /** when the last transport after the cut finished its handshake (WebSocket open, SSE 200, Socket.IO connect, first poll answer) */
+  openedAt = 0;
+  /** when the server had answered every topic's resume after the cut (subscribed, resumed, poll answers) */
+  subscribedAt = 0;
   recoveredAt = 0;
   missed = 0;
   duplicated = 0;
@@ -80,8 +84,14 @@ export class TopicState {
     }
     if (this.target && (this.target[i] ?? 0) < 0) {
       this.target[i] = seq;
+      if (this.target.every((t) => t >= 0)) this.subscribedAt = now();
       this.check();
     }
+  }
+
+  /** A transport finished its handshake: while a cut is being timed, that is the reconnect. */
+  opened(): void {
+    if (this.target) this.openedAt = now();
   }
 
   event(i: number, seq: number, t: number): void {
@@ -108,6 +118,8 @@ export class TopicState {
   cut(at: number): void {
     this.cutAt = at;
     this.reconnectAt = 0;
+    this.openedAt = 0;
+    this.subscribedAt = 0;
     this.recoveredAt = 0;
     this.target = this.topics.map(() => -1);
   }
@@ -278,6 +290,7 @@ export async function openNative(
     });
     ws = sock;
     let welcomed = false;
+    sock.on('open', () => st.opened());
     sock.on('message', (raw) => {
       if (!Buffer.isBuffer(raw)) return;
       if (raw.compare(EVENT_PREFIX, 0, EVENT_PREFIX.length, 0, EVENT_PREFIX.length) === 0) {
@@ -428,6 +441,7 @@ export async function openSse(o: ResumeOpenOptions, st: TopicState, hooks: Resum
         return;
       }
       rc.succeeded();
+      st.opened();
       res.setEncoding('utf8');
       let buf = '';
       res.on('data', (chunk: string) => {
@@ -534,6 +548,8 @@ export async function openPoll(
     };
     r.setTimeout(o.timeoutMs + 30_000, () => r.destroy(new Error('poll timed out')));
     r.on('response', (res) => {
+      // No handshake of its own: the first answer after the cut stands for the reconnect.
+      if (!st.openedAt) st.opened();
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', () => undefined);
@@ -627,6 +643,7 @@ export async function openSocketIoRecovery(
   });
   socket.on('connect', () => {
     rc.succeeded();
+    st.opened();
     if (!ready) {
       subscribeAll().then(
         () => {

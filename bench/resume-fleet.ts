@@ -5,17 +5,16 @@ import { RpcClient } from './child-rpc.js';
 import { forkBench, stopChild } from './children.js';
 import { SOURCE_ADDRS } from './fleet.js';
 import { Histogram } from './histogram.js';
+import type { HistogramSnapshot } from './histogram.js';
 import type { ChildProcess } from 'node:child_process';
 import type { ResumeCalls, ResumeClientKind, ResumeReport, TopicPlan } from './ipc-messages.js';
 import { sleep } from './scenario.js';
 
 const CALL_TIMEOUT_MS = 15_000;
 
-export interface ResumeFleetReport extends Omit<ResumeReport, 'live' | 'recovery' | 'fromReconnect'> {
-  live: Histogram;
-  recovery: Histogram;
-  fromReconnect: Histogram;
-}
+type Histograms = 'live' | 'recovery' | 'fromReconnect' | 'reconnected' | 'subscribed' | 'replay';
+
+export type ResumeFleetReport = Omit<ResumeReport, Histograms> & Record<Histograms, Histogram>;
 
 export interface ResumeConnectSummary {
   opened: number;
@@ -28,6 +27,11 @@ export class ResumeFleet {
     private readonly rpcs: RpcClient<ResumeCalls>[],
     private readonly children: ChildProcess[],
   ) {}
+
+  /** the load generators' process ids (their CPU is read beside the server's) */
+  pids(): number[] {
+    return this.children.flatMap((c) => (c.pid === undefined ? [] : [c.pid]));
+  }
 
   /** perChild: at most this many clients per child (a long-poll client holds two sockets). */
   static async start(total: number, perChild: number, min = 2): Promise<ResumeFleet> {
@@ -113,21 +117,23 @@ export class ResumeFleet {
 
   async report(final: Record<string, number>): Promise<ResumeFleetReport> {
     const rs = await this.all('report', { final });
-    const live = new Histogram();
-    const recovery = new Histogram();
-    const fromReconnect = new Histogram();
+    const merged = (f: (r: ResumeReport) => HistogramSnapshot) => {
+      const h = new Histogram();
+      for (const r of rs) h.merge(f(r));
+      return h;
+    };
     const downs: Record<string, number> = {};
     for (const r of rs) {
-      live.merge(r.live);
-      recovery.merge(r.recovery);
-      fromReconnect.merge(r.fromReconnect);
       for (const [k, v] of Object.entries(r.downs)) downs[k] = (downs[k] ?? 0) + v;
     }
     const sum = (f: (r: ResumeReport) => number) => rs.reduce((a, r) => a + f(r), 0);
     return {
-      live,
-      recovery,
-      fromReconnect,
+      live: merged((r) => r.live),
+      recovery: merged((r) => r.recovery),
+      fromReconnect: merged((r) => r.fromReconnect),
+      reconnected: merged((r) => r.reconnected),
+      subscribed: merged((r) => r.subscribed),
+      replay: merged((r) => r.replay),
       clients: sum((r) => r.clients),
       pending: sum((r) => r.pending),
       delivered: sum((r) => r.delivered),

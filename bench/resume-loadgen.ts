@@ -17,6 +17,9 @@ const states: TopicState[] = [];
 const live = new Histogram();
 const recovery = new Histogram();
 const fromReconnect = new Histogram();
+const reconnected = new Histogram();
+const subscribed = new Histogram();
+const replay = new Histogram();
 const downs: Record<string, number> = {};
 const errors = new Map<string, number>();
 let measuring = false;
@@ -35,6 +38,11 @@ const hooks: ResumeHooks = {
     pending--;
     recovery.record(st.recoveredAt - st.cutAt);
     if (st.reconnectAt) fromReconnect.record(st.recoveredAt - st.reconnectAt);
+    if (st.openedAt) reconnected.record(st.openedAt - st.cutAt);
+    if (st.subscribedAt) {
+      subscribed.record(st.subscribedAt - st.cutAt);
+      replay.record(st.recoveredAt - st.subscribedAt);
+    }
   },
   onLost() {
     pending++;
@@ -98,6 +106,9 @@ serveRpc<ResumeCalls>({
       live.reset();
       recovery.reset();
       fromReconnect.reset();
+      reconnected.reset();
+      subscribed.reset();
+      replay.reset();
     }
     return null;
   },
@@ -124,6 +135,9 @@ serveRpc<ResumeCalls>({
       live: live.snapshot(),
       recovery: recovery.snapshot(),
       fromReconnect: fromReconnect.snapshot(),
+      reconnected: reconnected.snapshot(),
+      subscribed: subscribed.snapshot(),
+      replay: replay.snapshot(),
       clients: states.length,
       pending,
       delivered,

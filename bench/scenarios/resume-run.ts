@@ -5,8 +5,10 @@
 // The reconnect-storm, transports, three-nodes and rolling-restart scenarios
 // are all made of it.
 
+import fs from 'node:fs';
 import { startPublisher } from '../fleet.js';
 import type { PublishStats, ResumeClientKind } from '../ipc-messages.js';
+import type { Histogram } from '../histogram.js';
 import { ResumeFleet } from '../resume-fleet.js';
 import type { ResumeFleetReport } from '../resume-fleet.js';
 import { closesText, fmt, scaled, sleep } from '../scenario.js';
@@ -48,13 +50,19 @@ export interface ResumeRunResult {
   opened: number;
   /** server CPU ÷ wall time from the disruption until every client recovered (or the window ended) */
   cpu: number;
+  /** the load generators' CPU ÷ wall time over the same span as cpu (summed over them) */
+  clientCpu: number;
+  /** time the server's main thread waited for a core ÷ wall time, over the same span as cpu */
+  cpuWait: number;
+  /** how many load generators hold the clients */
+  clientProcs: number;
   /** server CPU ÷ wall time over the measured window (summed over nodes) */
   cpuWindow: number;
   /** deliveries per second while publishing (and its drain) went on */
   deliveredPerSec: number;
   /** peak RSS over the run of any one server, MiB */
   peakRssMiB: number;
-  /** clients still not whole when the run ended */
+  /** clients still not whole when the run ended (counted in the same instant as the events they lack) */
   pending: number;
   /** deliveries ÷ (accepted per-job publishes × watchers + shared publishes × clients) */
   deliveredRatio: number;
@@ -67,6 +75,22 @@ function cpuOf(pids: number[]): number {
       sum += readCpuMs(p);
     } catch {
       // a node being restarted has no /proc entry for a moment
+    }
+  }
+  return sum;
+}
+
+/**
+ * Time (ms) the processes' main threads spent runnable but waiting for a core (/proc/<pid>/schedstat,
+ * second field, ns): what other processes on the machine took from them. 0 where it cannot be read.
+ */
+function waitOf(pids: number[]): number {
+  let sum = 0;
+  for (const p of pids) {
+    try {
+      sum += Number(fs.readFileSync(`/proc/${p}/schedstat`, 'utf8').split(' ')[1] ?? 0) / 1e6;
+    } catch {
+      // gone, or no schedstat on this kernel
     }
   }
   return sum;
@@ -148,7 +172,8 @@ export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Prom
       o.warmMs + o.afterMs + 60_000,
     );
     let cpu = NaN;
-    let pending = 0;
+    let clientCpu = NaN;
+    let cpuWait = NaN;
     let windowCpu0 = 0;
     let windowT0 = performance.now();
     try {
@@ -159,10 +184,15 @@ export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Prom
       await sleep(o.warmMs / 2);
       if (o.disrupt) {
         const cpu0 = cpuOf(o.pids());
+        const clientCpu0 = cpuOf(fleet.pids());
+        const wait0 = waitOf(o.pids());
         const t0 = performance.now();
         await o.disrupt(fleet);
-        pending = await fleet.waitRecovered(Math.max(3000, o.afterMs - 1000));
-        cpu = (cpuOf(o.pids()) - cpu0) / Math.max(1, performance.now() - t0);
+        await fleet.waitRecovered(Math.max(3000, o.afterMs - 1000));
+        const ms = Math.max(1, performance.now() - t0);
+        cpu = (cpuOf(o.pids()) - cpu0) / ms;
+        clientCpu = (cpuOf(fleet.pids()) - clientCpu0) / ms;
+        cpuWait = (waitOf(o.pids()) - wait0) / ms;
       }
     } finally {
       await publishing.catch(() => undefined);
@@ -171,10 +201,14 @@ export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Prom
     const windowMs = Math.max(1, performance.now() - windowT0);
     const cpuWindow = (cpuOf(o.pids()) - windowCpu0) / windowMs;
     // The last events land, and anyone still catching up gets a last chance.
-    pending = await fleet.waitRecovered(2000);
+    const late = await fleet.waitRecovered(2000);
     await sleep(1000);
     await fleet.all('measure', { on: false });
+    // Who is still not whole is taken from the report, with the events still not delivered: a count
+    // taken a second earlier (as `late` is) disagrees with it whenever the last clients recover between.
     const rep = await fleet.report(stats.lastSeq ?? {});
+    if (late !== rep.pending)
+      ctx.log(`${late} clients were not whole 2 s after publishing stopped, ${rep.pending} at the report`);
     const watchers = c.opened / o.jobTopics;
     const expected = stats.jobOk * watchers + stats.bcastOk * c.opened;
     if (stats.errors.length || rep.errors.length) {
@@ -185,10 +219,13 @@ export async function resumeRun(ctx: ScenarioContext, o: ResumeRunOptions): Prom
       stats,
       opened: c.opened,
       cpu,
+      clientCpu,
+      cpuWait,
+      clientProcs: fleet.pids().length,
       cpuWindow,
       deliveredPerSec: (rep.delivered / Math.max(1, stats.elapsedMs)) * 1000,
       peakRssMiB: peakKiB / 1024,
-      pending,
+      pending: rep.pending,
       deliveredRatio: expected ? rep.delivered / expected : NaN,
     };
   } finally {
@@ -218,11 +255,22 @@ export function resumeRows(what: string): RowDef[] {
       met: (all) => metBelow(all, 'rmax', 2000),
     },
     {
+      key: 'st1',
+      label: 'stage 1, cut → reconnected (TCP + WebSocket / HTTP handshake done): p50 / p99 (ms)',
+    },
+    { key: 'st2', label: "stage 2, cut → every topic's resume answered (subscribed): p50 / p99 (ms)" },
+    { key: 'st3', label: 'stage 3, answered → whole (the replay, per client): p50 / p99 (ms)' },
+    {
       key: 'rr99',
       label: `resume p99 from the reconnect (the ≤ ${JITTER_MS} ms jitter left out)`,
       format: fmt.ms,
     },
-    { key: 'pending', label: 'clients not whole at the end', format: fmt.int },
+    {
+      key: 'pending',
+      label: 'clients not whole at the end (counted with the events below)',
+      format: fmt.int,
+      target: '0',
+    },
     {
       key: 'missed',
       label: 'missed events: seq gaps + resumes answered without history',
@@ -238,6 +286,12 @@ export function resumeRows(what: string): RowDef[] {
     { key: 'unrec', label: 'resumes answered recovered: false', format: fmt.int, target: '0' },
     { key: 'dup', label: 'duplicated events', format: fmt.int, target: '0' },
     { key: 'cpu', label: 'server CPU from the cut until all were whole (100 % = one core)', format: fmt.pct },
+    {
+      key: 'cwait',
+      label: 'server waiting for a core meanwhile (runnable, not running: the machine busy elsewhere)',
+      format: fmt.pct,
+    },
+    { key: 'ccpu', label: "load generators' CPU over the same time (summed; their count)" },
     { key: 'rss', label: 'server peak RSS (MiB)', format: fmt.mib },
     { key: 'live99', label: 'live per-job p99 before the cut (ms)', format: fmt.ms },
     { key: 'delivered', label: 'events delivered / expected', format: fmt.pct },
@@ -259,6 +313,10 @@ function metBelow(all: Partial<Record<string, Values>>, key: string, limit: numb
   return vals.every((v) => typeof v === 'number' && v <= limit);
 }
 
+function p50p99(h: Histogram): string | undefined {
+  return h.count ? `${fmt.ms(h.percentile(0.5))} / ${fmt.ms(h.percentile(0.99))}` : undefined;
+}
+
 export function resumeValues(r: ResumeRunResult, label: string, jobstream: boolean): Values {
   return {
     isJobstream: jobstream ? 'yes' : 'no',
@@ -266,6 +324,9 @@ export function resumeValues(r: ResumeRunResult, label: string, jobstream: boole
     rp50: r.rep.recovery.percentile(0.5),
     rp99: r.rep.recovery.percentile(0.99),
     rmax: r.rep.recovery.count ? r.rep.recovery.maxMs : NaN,
+    st1: p50p99(r.rep.reconnected),
+    st2: p50p99(r.rep.subscribed),
+    st3: p50p99(r.rep.replay),
     rr99: r.rep.fromReconnect.percentile(0.99),
     pending: r.pending,
     missed: r.rep.missed,
@@ -273,6 +334,8 @@ export function resumeValues(r: ResumeRunResult, label: string, jobstream: boole
     unrec: r.rep.notRecovered,
     dup: r.rep.duplicated,
     cpu: r.cpu,
+    cwait: r.cpuWait,
+    ccpu: Number.isNaN(r.clientCpu) ? undefined : `${fmt.pct(r.clientCpu)} (${r.clientProcs})`,
     rss: r.peakRssMiB,
     live99: r.rep.live.percentile(0.99),
     delivered: r.deliveredRatio,
