@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
 import type { CanonicalEvent } from '@jobstream/protocol';
 import type { Broker, HistoryLimits } from '../src/hub/broker.js';
+import { Hub } from '../src/hub/hub.js';
 import { MemoryBroker } from '../src/hub/memory-broker.js';
 import { RedisBroker } from '../src/hub/redis-broker.js';
 import { deleteKeys, redisClient, redisPrefix, redisSkip, TEST_REDIS_URL } from './helpers/redis.js';
@@ -482,6 +483,32 @@ describe('RedisBroker as a cluster', { skip: redisUnreachable }, () => {
     );
     assert.deepEqual(atA, atB, 'the same events on both nodes');
     assert.deepEqual(atA, (await a.history('mixed', 0)).events, 'the events history has');
+  });
+
+  test('hub readers on two nodes, some joining mid-run with a replay, each get every seq once, in order, while one node’s pub/sub is slow', async (t) => {
+    const prefix = redisPrefix(t);
+    const { node: a } = await slowSubscriberNode(t, prefix, 100);
+    const b = await redis.make(t, LIMITS, prefix);
+    const hubs = [new Hub(a), new Hub(b)] as const;
+    const readers: number[][] = [];
+    const read = async (hub: Hub, since?: number): Promise<void> => {
+      const seen: number[] = [];
+      readers.push(seen);
+      const result = await hub.subscribe('readers', (e) => seen.push(e.event.seq), { since });
+      result.start();
+    };
+    await Promise.all([read(hubs[0]), read(hubs[1])]);
+    const publishes: Promise<unknown>[] = [];
+    for (let i = 0; i < 90; i++) {
+      publishes.push(hubs[i % 3 === 0 ? 1 : 0].publish({ topic: 'readers', type: 'x', data: i }));
+      if (i % 10 === 9) await Promise.all(publishes);
+      if (i === 30) await Promise.all([read(hubs[0], 0), read(hubs[1], 0)]);
+    }
+    await Promise.all(publishes);
+    const all = Array.from({ length: 90 }, (_, i) => i + 1);
+    await waitFor(() => readers.every((r) => r.length >= 90), 10_000, 'every event at every reader');
+    await sleep(300); // the last echoes have come
+    for (const [i, seen] of readers.entries()) assert.deepEqual(seen, all, `reader ${i}`);
   });
 
   test('an unreachable Redis fails the connect at once, naming REDIS_URL', async () => {

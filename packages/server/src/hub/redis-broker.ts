@@ -53,7 +53,9 @@ const META_TTL_MIN_MS = 24 * 60 * 60 * 1000;
  * The broker of a cluster: every node shares one Redis. Each topic has a hash (its epoch and latest seq)
  * and a stream (its history, trimmed by count and age); a Lua script publishes atomically (seq, history,
  * idempotency key, PUBLISH), so nodes agree on order. Live events come over a second, subscribing
- * connection. A flushed Redis loses the hashes: the next publish or read starts a new epoch.
+ * connection, except that the node that published an event hands it on as soon as the script answers
+ * when it is the next seq there (then its echo is dropped). A flushed Redis loses the hashes: the next
+ * publish or read starts a new epoch.
  */
 export class RedisBroker implements Broker {
   readonly #commands: Redis;
