@@ -162,64 +162,48 @@ async function paced(args: PublisherCalls['paced']['args']): Promise<PublishStat
     stats.late++;
     return due.toFixed(3);
   };
+  /**
+   * One paced stream: `event` gives event k's topic, data and type (`stamp` is its publish stamp);
+   * `counted` is the stats field its accepted publishes add to.
+   */
+  const stream = <A extends { perSec: number }>(
+    a: A | undefined,
+    counted: 'jobOk' | 'bcastOk',
+    event: (a: A, k: number, stamp: string) => [topic: string, data: string, type?: string],
+  ) =>
+    a && {
+      perSec: a.perSec,
+      sent: 0,
+      fire: (k: number) => {
+        const [topic, data, type] = event(a, k, stampDue(k, a.perSec));
+        void poster.post(topic, data, type).then((ok) => ok && stats[counted]++);
+      },
+    };
   const streams = [
-    args.jobs && {
-      perSec: args.jobs.perSec,
-      sent: 0,
-      fire: (k: number) => {
-        const j = args.jobs;
-        if (!j) return;
-        const data = `{"t":${stampDue(k, j.perSec)}}`;
-        void poster.post(`${j.prefix}${k % j.count}`, data).then((ok) => ok && stats.jobOk++);
-      },
-    },
-    args.broadcast && {
-      perSec: args.broadcast.perSec,
-      sent: 0,
-      fire: (k: number) => {
-        const b = args.broadcast;
-        if (!b) return;
-        const data = `{"t":${stampDue(k, b.perSec)},"bi":${k}}`;
-        void poster.post(b.topic, data).then((ok) => ok && stats.bcastOk++);
-      },
-    },
-    args.postings && {
-      perSec: args.postings.perSec,
-      sent: 0,
-      fire: (k: number) => {
-        const p = args.postings;
-        if (!p) return;
-        // The dialects render their own fields, so the stamp rides in the posting's title.
-        const data = `{"posting":{"id":${k + 1},"company":"bench","job_title":"t=${stampDue(k, p.perSec)}","location":"bench","source":"bench"}}`;
-        void poster.post(p.topic, data, 'posting.created').then((ok) => ok && stats.jobOk++);
-      },
-    },
-    args.work && {
-      perSec: args.work.perSec,
-      sent: 0,
-      fire: (k: number) => {
-        const w = args.work;
-        if (!w) return;
-        // A catalogue work job (anonymous: owner null), so the job-queue dialect renders it whole; the
-        // stamp rides in its phase. One job per event, each a fresh id.
-        const now = new Date().toISOString();
-        const data = `{"id":"${benchUuid(k + 1)}","kind":"scrape","status":"running","phase":"t=${stampDue(k, w.perSec)}","progress":${k % 100},"error_message":null,"retries":0,"max_retries":3,"owner":null,"created_at":"${now}","updated_at":"${now}","started_at":"${now}","finished_at":null,"result":null}`;
-        void poster.post(w.topic, data, 'work.progress').then((ok) => ok && stats.jobOk++);
-      },
-    },
-    args.matching && {
-      perSec: args.matching.perSec,
-      sent: 0,
-      fire: (k: number) => {
-        const m = args.matching;
-        if (!m) return;
-        // A matching event as the catalogue has it on work:{id}; the stamp rides in the target's name.
-        const data = `{"type":"matching.job.target.candidate","job_id":"${m.runId}","timestamp":"${new Date().toISOString()}","target_id":"${benchUuid(k + 1)}","target_name":"t=${stampDue(k, m.perSec)}","score":0.5,"search_hit_ratio":0.5,"summary_reason":"bench"}`;
-        void poster
-          .post(`work:${m.runId}`, data, 'matching.job.target.candidate')
-          .then((ok) => ok && stats.jobOk++);
-      },
-    },
+    stream(args.jobs, 'jobOk', (j, k, t) => [`${j.prefix}${k % j.count}`, `{"t":${t}}`]),
+    stream(args.broadcast, 'bcastOk', (b, k, t) => [b.topic, `{"t":${t},"bi":${k}}`]),
+    // The dialects render their own fields, so the stamp rides in the posting's title.
+    stream(args.postings, 'jobOk', (p, k, t) => [
+      p.topic,
+      `{"posting":{"id":${k + 1},"company":"bench","job_title":"t=${t}","location":"bench","source":"bench"}}`,
+      'posting.created',
+    ]),
+    // A catalogue work job (anonymous: owner null), so the job-queue dialect renders it whole; the
+    // stamp rides in its phase. One job per event, each a fresh id.
+    stream(args.work, 'jobOk', (w, k, t) => {
+      const now = new Date().toISOString();
+      return [
+        w.topic,
+        `{"id":"${benchUuid(k + 1)}","kind":"scrape","status":"running","phase":"t=${t}","progress":${k % 100},"error_message":null,"retries":0,"max_retries":3,"owner":null,"created_at":"${now}","updated_at":"${now}","started_at":"${now}","finished_at":null,"result":null}`,
+        'work.progress',
+      ];
+    }),
+    // A matching event as the catalogue has it on work:{id}; the stamp rides in the target's name.
+    stream(args.matching, 'jobOk', (m, k, t) => [
+      `work:${m.runId}`,
+      `{"type":"matching.job.target.candidate","job_id":"${m.runId}","timestamp":"${new Date().toISOString()}","target_id":"${benchUuid(k + 1)}","target_name":"t=${t}","score":0.5,"search_hit_ratio":0.5,"summary_reason":"bench"}`,
+      'matching.job.target.candidate',
+    ]),
   ].filter((s) => s !== undefined);
   // A 1 ms timer with catch-up: send whatever is due, never more than the in-flight bound.
   await new Promise<void>((resolve) => {
