@@ -94,18 +94,16 @@ export async function longPoll(hub: Hub, request: PollRequest, stop: PollStop): 
     result.start();
     if (items.length === 0 && !full && (result.recovered || request.since === undefined) && !stop.stopped) {
       await new Promise<void>((resolve) => {
-        let disarm: (() => void) | undefined;
         const timer = setTimeout(done, request.timeoutMs);
+        // `arm` never wakes at once: a poll that must not wait was caught by `stopped` above.
+        const disarm = stop.arm(done);
         function done(): void {
           wake = undefined;
           clearTimeout(timer);
-          disarm?.();
-          disarm = undefined;
+          disarm();
           resolve();
         }
         wake = done;
-        disarm = stop.arm(done);
-        if (!wake) disarm(); // it stopped as it was armed
       });
     }
   } finally {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ErrorCode, PublishRequest, Topic, TypeFilter, topicPattern } from '@jobstream/protocol';
+import { ErrorCode, PublishRequest, Topic, TypeFilter } from '@jobstream/protocol';
 import type { Hub } from '../hub/hub.js';
 import { AppError, fieldErrors } from '../errors.js';
 import type { Authorizer } from '../auth/principal.js';
@@ -48,34 +48,6 @@ export const PollQuery = z.object({
   timeout: z.coerce.number().min(0).max(60).default(25),
   types: commaList(TypeFilter).optional(),
 });
-
-type PollQuery = z.output<typeof PollQuery>;
-
-const DIGITS = /^\d{1,15}$/;
-const SECONDS = /^\d{1,2}(?:\.\d{1,3})?$/;
-
-/**
- * The common poll's query (`topic`, `since`, `epoch`, `timeout`, each once and plain) as `PollQuery`
- * reads it, without the schema's cost on every poll; undefined for anything else (`types`, a value to
- * refuse, a key it does not know), which `PollQuery` then reads (and refuses as it would).
- */
-function plainPollQuery(query: unknown): PollQuery | undefined {
-  if (typeof query !== 'object' || query === null) return undefined;
-  let topic: string | undefined;
-  let since: number | undefined;
-  let epoch: string | undefined;
-  let timeout = 25;
-  for (const [key, value] of Object.entries(query)) {
-    if (typeof value !== 'string') return undefined;
-    if (key === 'topic' && topicPattern.test(value)) topic = value;
-    else if (key === 'since' && DIGITS.test(value)) since = Number(value);
-    else if (key === 'epoch' && value.length <= 100) epoch = value;
-    else if (key === 'timeout' && SECONDS.test(value) && Number(value) <= 60) timeout = Number(value);
-    else return undefined;
-  }
-  if (topic === undefined) return undefined;
-  return { topic, since, epoch, timeout, types: undefined };
-}
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);
@@ -147,11 +119,10 @@ export function registerRealtimeRoutes(app: FastifyInstance, deps: RealtimeRoute
   const wakeAll = (): void => {
     for (const wake of [...waiting]) wake();
   };
-  if (deps.shutdown.aborted) wakeAll();
-  else deps.shutdown.addEventListener('abort', wakeAll, { once: true });
+  deps.shutdown.addEventListener('abort', wakeAll, { once: true });
 
   app.get('/api/v1/events/poll', async (request, reply) => {
-    const query = plainPollQuery(request.query) ?? parse(PollQuery, request.query);
+    const query = parse(PollQuery, request.query);
     const principal = await deps.authorizer.authenticate({ headers: request.headers, url: request.url });
     if (!(await deps.authorizer.canRead(principal, query.topic))) {
       throw new AppError(ErrorCode.forbidden, `not allowed to read ${query.topic}`);
