@@ -162,7 +162,7 @@ export async function createJobstream(
     isWebSocketPath: (pathname) => gateway.isWebSocketPath(pathname),
     phase: () => phase.current,
     demo: options.demo === true,
-    ...(options.dashboardDir === undefined ? {} : { dashboardDir: options.dashboardDir }),
+    dashboardDir: options.dashboardDir,
     push,
   });
   gateway.attach(app.server);

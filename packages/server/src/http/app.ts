@@ -80,7 +80,7 @@ export interface HttpAppDeps {
   /** `serve --demo`: the demo's boards are served. */
   readonly demo: boolean;
   /** The built dashboard served at `/`. @default packages/web/dist */
-  readonly dashboardDir?: string;
+  readonly dashboardDir?: string | undefined;
   /** Web Push (push/web-push.ts): its key and subscription routes. */
   readonly push?: WebPush;
 }
@@ -184,10 +184,6 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
   registerRecommendationRoutes(app, recommendations);
   if (deps.push) registerPushRoutes(app, deps.push);
   const demoBoards = deps.demo ? registerDemoBoards(app) : undefined;
-  registerRootPage(app, {
-    version,
-    demo: deps.demo,
-    ...(deps.dashboardDir === undefined ? {} : { distDir: deps.dashboardDir }),
-  });
+  registerRootPage(app, { version, demo: deps.demo, distDir: deps.dashboardDir });
   return { app, demoBoards };
 }

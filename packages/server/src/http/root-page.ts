@@ -10,7 +10,7 @@ export interface RootPageOptions {
   /** `serve --demo`: the dashboard offers the demo's credentials. */
   readonly demo: boolean;
   /** The built dashboard. @default packages/web/dist, beside this server package */
-  readonly distDir?: string;
+  readonly distDir?: string | undefined;
 }
 
 /** Where `npm run build -w packages/web` puts the dashboard, found from this file, not the cwd. */
