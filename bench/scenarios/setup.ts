@@ -26,6 +26,11 @@ export const setup: Scenario = {
     },
     { key: 'p50', label: 'handshake p50 (ms)', format: fmt.ms },
     { key: 'p99', label: 'handshake p99 (ms)', format: fmt.ms },
+    {
+      key: 'cpu',
+      label: 'server CPU per connection while connecting (µs)',
+      format: fmt.int,
+    },
     { key: 'failed', label: 'failed connections', format: fmt.int },
     { key: 'closes', label: 'unexpected closes' },
   ],
@@ -39,17 +44,20 @@ async function openAll(ctx: ScenarioContext, server: RunningServer, n: number): 
   const fleet = await Fleet.start(Fleet.childrenFor(n));
   try {
     ctx.log(`opening ${fmt.int(n)}`);
+    const cpuBefore = server.cpuMs();
     const c = await fleet.connect(
       server,
       { total: n, topics: { shared: [] }, parseLatency: false, concurrency: CONCURRENCY },
       180_000,
     );
+    const cpuMs = server.cpuMs() - cpuBefore;
     if (c.errors.length) ctx.note(`${server.spec.label}: ${c.errors.join('; ')}`);
     const rep = await fleet.report();
     return {
       rate: (c.opened * 1000) / c.elapsedMs,
       p50: c.handshake.percentile(0.5),
       p99: c.handshake.percentile(0.99),
+      cpu: c.opened ? (cpuMs * 1000) / c.opened : undefined,
       failed: c.failed,
       closes: closesText(rep.closes),
     };
