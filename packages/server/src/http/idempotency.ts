@@ -36,69 +36,103 @@ const TOKEN_FIELDS = new Set(['access_token', 'refresh_token']);
  * holds a token. Publishing dedupes its keys in the hub (it is anonymous here).
  */
 export function registerIdempotency(app: FastifyInstance, store: Store): void {
-  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+  // The hooks are callback style, not async: the requests that carry no key (nearly all, and every
+  // publish) pass without a promise or an extra turn each.
+  app.addHook('preHandler', (request, reply, done) => {
     const key = request.headers['idempotency-key'];
-    if (!writes.has(request.method) || typeof key !== 'string' || key === '') return;
-    if (key.length > 200)
-      throw new AppError(ErrorCode.invalidMessage, 'Idempotency-Key is at most 200 characters');
-    const route = request.routeOptions.url;
-    const scope = request.principal.userId;
-    if (scope === null || route === undefined || route.startsWith(AUTH_ROUTES)) return;
-    const signature = `${request.method} ${request.url}`;
-    const fingerprint = fingerprintOf(request);
-    const reservation = { scope, key, request: signature, fingerprint, status_code: 0, response_body: '' };
-    const saved = await saveIdempotentResponse(store.db, reservation);
-    if (!saved.inserted) {
-      const earlier = saved.response;
-      if (earlier.request !== signature) {
-        throw new AppError(ErrorCode.conflict, 'this Idempotency-Key was used for another request');
-      }
-      if (earlier.fingerprint !== '' && earlier.fingerprint !== fingerprint) {
-        throw new AppError(
-          ErrorCode.idempotencyKeyReused,
-          'this Idempotency-Key was used with another body; use a new key for a new request',
-        );
-      }
-      if (earlier.status_code !== 0) {
-        void reply
-          .status(earlier.status_code)
-          .header('idempotent-replayed', 'true')
-          .type('application/json; charset=utf-8')
-          .send(earlier.response_body);
-        return reply;
-      }
-      if (Date.now() - Date.parse(earlier.created_at) < RESERVATION_MS || !(await takeOver(store, earlier))) {
-        throw new AppError(
-          ErrorCode.conflict,
-          'a request with this Idempotency-Key is still in progress; retry in a moment',
-        );
-      }
+    if (!writes.has(request.method) || typeof key !== 'string' || key === '') {
+      done();
+      return;
     }
-    request.idempotency = { scope, key, request: signature };
+    reserve(store, request, reply, key).then((replied) => {
+      // A kept answer was sent: the request goes no further (done is not called).
+      if (!replied) done();
+    }, done);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const pending = request.idempotency;
-    if (!pending) return payload;
-    if (reply.statusCode >= 500 || typeof payload !== 'string') {
-      // Not an answer to keep: the key is free for a retry.
-      await store.db
-        .deleteFrom('idempotency_keys')
-        .where('scope', '=', pending.scope)
-        .where('key', '=', pending.key)
-        .where('status_code', '=', 0)
-        .execute();
-      return payload;
+    if (!pending) {
+      done(null, payload);
+      return;
     }
+    keep(store, pending, reply.statusCode, payload).then(() => done(null, payload), done);
+  });
+}
+
+/**
+ * Reserves `key` for this request, or answers it from the kept answer (true: sent, nothing more to
+ * do), or refuses it (rejects). Sets `request.idempotency` when the request is to do the work.
+ */
+async function reserve(
+  store: Store,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+): Promise<boolean> {
+  if (key.length > 200)
+    throw new AppError(ErrorCode.invalidMessage, 'Idempotency-Key is at most 200 characters');
+  const route = request.routeOptions.url;
+  const scope = request.principal.userId;
+  if (scope === null || route === undefined || route.startsWith(AUTH_ROUTES)) return false;
+  const signature = `${request.method} ${request.url}`;
+  const fingerprint = fingerprintOf(request);
+  const reservation = { scope, key, request: signature, fingerprint, status_code: 0, response_body: '' };
+  const saved = await saveIdempotentResponse(store.db, reservation);
+  if (!saved.inserted) {
+    const earlier = saved.response;
+    if (earlier.request !== signature) {
+      throw new AppError(ErrorCode.conflict, 'this Idempotency-Key was used for another request');
+    }
+    if (earlier.fingerprint !== '' && earlier.fingerprint !== fingerprint) {
+      throw new AppError(
+        ErrorCode.idempotencyKeyReused,
+        'this Idempotency-Key was used with another body; use a new key for a new request',
+      );
+    }
+    if (earlier.status_code !== 0) {
+      void reply
+        .status(earlier.status_code)
+        .header('idempotent-replayed', 'true')
+        .type('application/json; charset=utf-8')
+        .send(earlier.response_body);
+      return true;
+    }
+    if (Date.now() - Date.parse(earlier.created_at) < RESERVATION_MS || !(await takeOver(store, earlier))) {
+      throw new AppError(
+        ErrorCode.conflict,
+        'a request with this Idempotency-Key is still in progress; retry in a moment',
+      );
+    }
+  }
+  request.idempotency = { scope, key, request: signature };
+  return false;
+}
+
+/** Keeps the answer for the reserved key, or frees the key when the answer is not one to keep. */
+async function keep(
+  store: Store,
+  pending: NonNullable<FastifyRequest['idempotency']>,
+  statusCode: number,
+  payload: unknown,
+): Promise<void> {
+  if (statusCode >= 500 || typeof payload !== 'string') {
+    // Not an answer to keep: the key is free for a retry.
     await store.db
-      .updateTable('idempotency_keys')
-      .set({ status_code: reply.statusCode, response_body: withoutTokens(payload) })
+      .deleteFrom('idempotency_keys')
       .where('scope', '=', pending.scope)
       .where('key', '=', pending.key)
       .where('status_code', '=', 0)
       .execute();
-    return payload;
-  });
+    return;
+  }
+  await store.db
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response_body: withoutTokens(payload) })
+    .where('scope', '=', pending.scope)
+    .where('key', '=', pending.key)
+    .where('status_code', '=', 0)
+    .execute();
 }
 
 /** SHA-256 of the method, path and body (as validated, so that spacing or key order do not count). */

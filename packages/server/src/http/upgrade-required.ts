@@ -13,15 +13,23 @@ export function registerUpgradeRequired(
   app: FastifyInstance,
   isWebSocketPath: (pathname: string) => boolean,
 ): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.is404) return;
+  // Callback style, not async: every request passes here, and almost all go on at once.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!request.is404) {
+      done();
+      return;
+    }
     const pathname = request.url.split('?')[0] ?? '';
-    if (!isWebSocketPath(pathname)) return;
+    if (!isWebSocketPath(pathname)) {
+      done();
+      return;
+    }
     const error = new AppError(
       ErrorCode.upgradeRequired,
       `${pathname} is a WebSocket endpoint: connect with a WebSocket client (e.g. wscat -c ws://HOST${pathname}); the API is described at /asyncapi.json`,
     );
-    return reply
+    // Answered here: the request goes no further (done is not called).
+    void reply
       .status(426)
       .header('upgrade', 'websocket')
       .header('connection', 'Upgrade')
