@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import type { IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.js';
+import { requestChildLogger, requestId } from '../src/http/request-log.js';
 import { createJobstream } from '../src/server.js';
 import { testDatabaseUrl } from './helpers/server.js';
 
@@ -60,4 +62,43 @@ test('each request is logged at info with its reqId; tokens, headers and bodies 
   assert.ok(!all.includes(secret), 'no token, from the query, the Authorization header or a cookie');
   assert.ok(!all.includes('the-password-in-a-body'), 'no body');
   assert.ok(!/authorization|cookie/i.test(JSON.stringify(requests)), 'no headers');
+});
+
+test('a request logger writes its lines with the reqId at the levels enabled, and none below', () => {
+  const lines: Line[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const text of chunk.toString().split('\n')) if (text) lines.push(JSON.parse(text) as Line);
+      done();
+    },
+  });
+  const parent = pino({ level: 'warn' }, sink);
+  const log = requestChildLogger(parent, { reqId: 'r-1' }, {});
+  log.info('not at warn');
+  log.debug({ a: 1 }, 'nor this');
+  assert.equal(log.level, 'warn');
+  log.warn({ code: 7 }, 'slow');
+  log.error(new Error('boom'), 'failed');
+  log.child({ part: 'x' }).error('from a child');
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.msg, l.reqId]),
+    [
+      [40, 'slow', 'r-1'],
+      [50, 'failed', 'r-1'],
+      [50, 'from a child', 'r-1'],
+    ],
+  );
+  log.level = 'info';
+  log.info('now at info');
+  assert.equal(lines.at(-1)?.msg, 'now at info');
+  assert.equal(parent.level, 'warn', "the parent's level is the parent's");
+});
+
+test('request ids: the caller’s when it is a plain token, else new ones that never repeat', () => {
+  const ids = new Set<string>();
+  for (let i = 0; i < 1000; i++) ids.add(requestId({ headers: {} } as IncomingMessage));
+  assert.equal(ids.size, 1000);
+  assert.equal(requestId({ headers: { 'x-request-id': 'trace-42' } } as IncomingMessage), 'trace-42');
+  const bad = requestId({ headers: { 'x-request-id': 'has spaces\nand a newline' } } as IncomingMessage);
+  assert.notEqual(bad, 'has spaces\nand a newline');
 });

@@ -47,7 +47,7 @@ import { registerReadiness, type Phase } from './readiness.js';
 import { registerRealtimeRoutes, type RealtimeRouteDeps } from './realtime-routes.js';
 import { registerPushRoutes } from './push-routes.js';
 import { registerRecommendationRoutes } from './recommendation-routes.js';
-import { requestId, requestLogger } from './request-log.js';
+import { requestChildLogger, requestId, requestLogger } from './request-log.js';
 import { registerRootPage } from './root-page.js';
 import { registerScrapeRoutes } from './scrape-routes.js';
 import { registerStatusRoutes } from './status-routes.js';
@@ -99,6 +99,7 @@ export async function createHttpApp(deps: HttpAppDeps): Promise<HttpApp> {
     // One line as each request comes and as it is answered, at info, with its reqId; no tokens.
     loggerInstance: requestLogger(logger),
     genReqId: requestId,
+    childLoggerFactory: requestChildLogger,
     bodyLimit: config.maxPayloadBytes,
     forceCloseConnections: 'idle',
     // TRUST_PROXY: which peers' X-Forwarded-For sets request.ip (rate limits key on it).

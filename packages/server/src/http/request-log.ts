@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Bindings, ChildLoggerOptions, LevelWithSilentOrString, LogFn } from 'pino';
 import type { Logger } from '../logger.js';
 
 /** `?token=` (and `access_token`) in a logged URL: browsers put credentials there for WebSockets and SSE. */
@@ -32,8 +33,98 @@ export function requestLogger(logger: Logger): FastifyBaseLogger {
   );
 }
 
-/** A request's id: the caller's `X-Request-Id` when it is a short plain token, else a new one. */
+/** This process's part of every request id it makes: random, so that ids of two nodes never collide. */
+const PROCESS_PART = randomBytes(6).toString('base64url');
+let made = 0;
+
+/**
+ * A request's id: the caller's `X-Request-Id` when it is a short plain token, else a new one (this
+ * process's random part and a count: unique across nodes and restarts, and no random draw per request).
+ */
 export function requestId(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
-  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : randomUUID();
+  if (typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given)) return given;
+  made = (made + 1) % Number.MAX_SAFE_INTEGER;
+  return `${PROCESS_PART}-${made.toString(36)}`;
+}
+
+/**
+ * Fastify's `childLoggerFactory`: each request's logger (its lines carry the `reqId`). The pino child,
+ * which serializes its bindings when made, is made when a line at an enabled level is first logged
+ * through it: a request that logs nothing (every request answered without trouble, when LOG_LEVEL is
+ * above info) makes none. Options of a route's own (a level, serializers) get a real child at once.
+ */
+export function requestChildLogger(
+  logger: FastifyBaseLogger,
+  bindings: Bindings,
+  options: ChildLoggerOptions,
+): FastifyBaseLogger {
+  if (options.level !== undefined || options.serializers !== undefined)
+    return logger.child(bindings, options);
+  return new RequestLogger(logger, bindings);
+}
+
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+type Line = Parameters<LogFn>;
+
+/** A request's logger; its methods are on the prototype, so that making one per request is cheap. */
+class RequestLogger implements FastifyBaseLogger {
+  readonly #parent: FastifyBaseLogger;
+  readonly #bindings: Bindings;
+  #child: FastifyBaseLogger | undefined;
+
+  constructor(parent: FastifyBaseLogger, bindings: Bindings) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+  }
+
+  get level(): LevelWithSilentOrString {
+    return (this.#child ?? this.#parent).level;
+  }
+
+  set level(level: LevelWithSilentOrString) {
+    this.#made().level = level;
+  }
+
+  #made(): FastifyBaseLogger {
+    return (this.#child ??= this.#parent.child(this.#bindings));
+  }
+
+  /** A line at `level`: logged through the child (made now if need be) when the level is enabled. */
+  #log(level: Level, line: Line): void {
+    if (this.#child === undefined && !isEnabled(this.#parent, level)) return;
+    this.#made()[level](...line);
+  }
+
+  fatal(...line: Line): void {
+    this.#log('fatal', line);
+  }
+  error(...line: Line): void {
+    this.#log('error', line);
+  }
+  warn(...line: Line): void {
+    this.#log('warn', line);
+  }
+  info(...line: Line): void {
+    this.#log('info', line);
+  }
+  debug(...line: Line): void {
+    this.#log('debug', line);
+  }
+  trace(...line: Line): void {
+    this.#log('trace', line);
+  }
+  silent(...line: Line): void {
+    this.#log('silent', line);
+  }
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.#made().child(bindings, options);
+  }
+}
+
+/** Whether `logger` writes lines at `level` (pino's isLevelEnabled, where the logger has it). */
+function isEnabled(logger: FastifyBaseLogger, level: string): boolean {
+  const check = (logger as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
+  return check === undefined ? true : check.call(logger, level);
 }
