@@ -68,25 +68,35 @@ export function refuseUpgrade(socket: Duplex, error: unknown, logger: Logger): v
   );
 }
 
-/** HTTP responses still being written, per socket (a keep-alive connection answers in order). */
+interface Unanswered {
+  count: number;
+  idle: (() => void)[];
+}
+
+/**
+ * HTTP responses still being written, per socket (a keep-alive connection answers in order). A socket's
+ * entry lives as long as the socket (a WeakMap), and one listener function serves every response, so
+ * that a request costs a count and a listener, not a new entry and a closure each.
+ */
 function trackResponses() {
-  const open = new WeakMap<object, { count: number; idle: (() => void)[] }>();
+  const open = new WeakMap<object, Unanswered>();
+  function answered(this: ServerResponse): void {
+    const entry = open.get(this.req.socket);
+    if (entry === undefined || --entry.count > 0) return;
+    for (const idle of entry.idle.splice(0)) idle();
+  }
   return {
     track: (request: IncomingMessage, response: ServerResponse): void => {
       const socket = request.socket;
-      const entry = open.get(socket) ?? { count: 0, idle: [] };
+      let entry = open.get(socket);
+      if (entry === undefined) open.set(socket, (entry = { count: 0, idle: [] }));
       entry.count++;
-      open.set(socket, entry);
-      response.once('close', () => {
-        if (--entry.count > 0) return;
-        open.delete(socket);
-        for (const idle of entry.idle.splice(0)) idle();
-      });
+      response.once('close', answered);
     },
     /** Resolves when what was asked before on `socket` is answered; undefined when nothing is pending. */
     of: (socket: Duplex): Promise<void> | undefined => {
       const entry = open.get(socket);
-      return entry && new Promise((resolve) => entry.idle.push(resolve));
+      return entry && entry.count > 0 ? new Promise((resolve) => entry.idle.push(resolve)) : undefined;
     },
   };
 }
