@@ -22,7 +22,8 @@ export async function registerCors(app: FastifyInstance, origins: readonly strin
   const common = {
     methods: METHODS,
     allowedHeaders: ALLOWED_HEADERS,
-    exposedHeaders: EXPOSED_HEADERS,
+    // Joined once here: given an array, the plugin joins it again for every response.
+    exposedHeaders: EXPOSED_HEADERS.join(', '),
     maxAge: 600,
     // An OPTIONS that is not a preflight (no Origin or no Access-Control-Request-Method) goes to the
     // routes like any request, so it is answered in the documented error shape (404/405), not text/plain.
