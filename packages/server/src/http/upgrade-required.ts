@@ -15,12 +15,8 @@ export function registerUpgradeRequired(
 ): void {
   // Callback style, not async: every request passes here, and almost all go on at once.
   app.addHook('onRequest', (request, reply, done) => {
-    if (!request.is404) {
-      done();
-      return;
-    }
-    const pathname = request.url.split('?')[0] ?? '';
-    if (!isWebSocketPath(pathname)) {
+    const pathname = request.is404 ? (request.url.split('?')[0] ?? '') : undefined;
+    if (pathname === undefined || !isWebSocketPath(pathname)) {
       done();
       return;
     }
