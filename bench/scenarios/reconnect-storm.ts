@@ -16,6 +16,8 @@ import type { BenchConfig } from '../config.js';
 
 interface Plan {
   kind: ResumeClientKind;
+  /** which server: Jobstream, Socket.IO with recovery, or the bare ws baseline (no history) */
+  server: 'jobstream' | 'socketio' | 'bare';
   clients: number;
   /** per-job topics (clients spread round them) */
   jobTopics: number;
@@ -31,6 +33,8 @@ interface Plan {
  * two topics, 5 times a second on the shared one). The same /ws and Socket.IO storm again at 1,000
  * clients, where 10 clients share a job topic and each job topic gets 1 event/s as at 10,000 (so a
  * client misses as much and is sent as much), but 1,000 handshakes cannot be what takes the time.
+ * Bare ws at both sizes is the floor this machine sets: the same clients reconnect (with the same
+ * jitter) and subscribe, and that is all, as bare ws keeps no history to replay.
  */
 function plan(key: string, cfg: BenchConfig): Plan {
   const full = { jobTopics: scaled(1000, cfg.scale, 2), perSec: scaled(1000, cfg.scale, 10) };
@@ -39,6 +43,7 @@ function plan(key: string, cfg: BenchConfig): Plan {
     case 'socketio':
       return {
         kind: 'socketio',
+        server: 'socketio',
         clients: scaled(10000, cfg.scale, 20),
         ...full,
         label: 'Socket.IO',
@@ -47,6 +52,7 @@ function plan(key: string, cfg: BenchConfig): Plan {
     case 'sse':
       return {
         kind: 'sse',
+        server: 'jobstream',
         clients: scaled(5000, cfg.scale, 20),
         ...full,
         label: 'SSE (scaled down)',
@@ -55,6 +61,7 @@ function plan(key: string, cfg: BenchConfig): Plan {
     case 'poll':
       return {
         kind: 'poll',
+        server: 'jobstream',
         clients: scaled(1000, cfg.scale, 20),
         ...full,
         label: 'long-poll (scaled down)',
@@ -63,6 +70,7 @@ function plan(key: string, cfg: BenchConfig): Plan {
     case 'ws-small':
       return {
         kind: 'ws',
+        server: 'jobstream',
         clients: scaled(1000, cfg.scale, 20),
         ...small,
         label: 'WebSocket',
@@ -71,14 +79,34 @@ function plan(key: string, cfg: BenchConfig): Plan {
     case 'socketio-small':
       return {
         kind: 'socketio',
+        server: 'socketio',
         clients: scaled(1000, cfg.scale, 20),
         ...small,
         label: 'Socket.IO',
         perChild: 5000,
       };
+    case 'bare':
+      return {
+        kind: 'ws',
+        server: 'bare',
+        clients: scaled(10000, cfg.scale, 20),
+        ...full,
+        label: 'WebSocket',
+        perChild: 5000,
+      };
+    case 'bare-small':
+      return {
+        kind: 'ws',
+        server: 'bare',
+        clients: scaled(1000, cfg.scale, 20),
+        ...small,
+        label: 'WebSocket',
+        perChild: 5000,
+      };
     default:
       return {
         kind: 'ws',
+        server: 'jobstream',
         clients: scaled(10000, cfg.scale, 20),
         ...full,
         label: 'WebSocket',
@@ -96,6 +124,8 @@ const COLUMNS = (cfg: BenchConfig): Column[] => {
     { key: 'poll', label: 'Jobstream long-poll' },
     { key: 'ws-small', label: `Jobstream /ws, ${small} clients` },
     { key: 'socketio-small', label: `Socket.IO + recovery, ${small} clients` },
+    { key: 'bare', label: 'bare ws: reconnect + subscribe, no history' },
+    { key: 'bare-small', label: `bare ws, ${small} clients` },
   ];
 };
 
@@ -111,16 +141,20 @@ export const reconnectStorm: Scenario = {
     ...resumeRows('cut at once'),
   ],
   columns: (cfg) =>
-    COLUMNS(cfg).filter((c) => !c.key.startsWith('socketio') || cfg.servers.includes('socketio')),
+    COLUMNS(cfg).filter(
+      (c) =>
+        (!c.key.startsWith('socketio') || cfg.servers.includes('socketio')) &&
+        (!c.key.startsWith('bare') || cfg.servers.includes('bare')),
+    ),
   async runColumn(ctx, column) {
     const p = plan(column.key, ctx.cfg);
     const jobTopics = Math.min(p.jobTopics, p.clients);
     let server: RunningServer | undefined;
     try {
       server =
-        p.kind === 'socketio'
+        p.server === 'socketio'
           ? await startServer(SERVERS.socketio, ctx.root, ctx.apiKey, { env: { SOCKETIO_RECOVERY: '1' } })
-          : await startServer(SERVERS.jobstream, ctx.root, ctx.apiKey, {});
+          : await startServer(SERVERS[p.server], ctx.root, ctx.apiKey, {});
       const s = server;
       const r = await resumeRun(ctx, {
         kind: p.kind,
@@ -143,7 +177,7 @@ export const reconnectStorm: Scenario = {
       if (died) ctx.note(`${column.label}: server ${died}`);
       return {
         load: `${fmt.int(jobTopics)} topics, ${fmt.int(p.perSec)} ev/s`,
-        ...resumeValues(r, p.label, p.kind !== 'socketio'),
+        ...resumeValues(r, p.label, p.server === 'jobstream'),
       };
     } finally {
       if (server?.notableCount) {
