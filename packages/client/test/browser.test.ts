@@ -132,9 +132,12 @@ test(
     );
     const report = await call<AppReport>('report');
     assert.deepEqual(report.seqs, range(burst), 'every event folded once, in order');
-    // StrictMode renders twice per commit: 4 renders are two commits.
+    // StrictMode renders twice per commit. useTopic folds what arrives within 16 ms of a batch's first
+    // event into one commit; the server writes the burst in one or two writes, but a busy machine (the
+    // suite runs two files at once) can keep Chromium taking the 200 messages in for longer than one
+    // window, so the burst may span a few. Unfolded, it would be up to 200 commits.
     const renders = report.renders - rendersBefore;
-    assert.ok(renders <= 4, `a burst of ${burst} events took ${renders} renders`);
+    assert.ok(renders <= 8, `a burst of ${burst} events took ${renders} renders (at most 4 commits)`);
     assert.equal(report.feed.length, 100, 'job-feed history bounded to 100');
     assert.equal(report.feed.at(-1), `new_job job ${burst}`);
     await page.waitForFunction(
