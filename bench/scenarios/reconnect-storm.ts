@@ -85,24 +85,11 @@ function plan(key: string, cfg: BenchConfig): Plan {
         label: 'Socket.IO',
         perChild: 5000,
       };
+    // The same clients and load as the /ws columns, against the bare ws server.
     case 'bare':
-      return {
-        kind: 'ws',
-        server: 'bare',
-        clients: scaled(10000, cfg.scale, 20),
-        ...full,
-        label: 'WebSocket',
-        perChild: 5000,
-      };
+      return { ...plan('ws', cfg), server: 'bare' };
     case 'bare-small':
-      return {
-        kind: 'ws',
-        server: 'bare',
-        clients: scaled(1000, cfg.scale, 20),
-        ...small,
-        label: 'WebSocket',
-        perChild: 5000,
-      };
+      return { ...plan('ws-small', cfg), server: 'bare' };
     default:
       return {
         kind: 'ws',
@@ -141,20 +128,18 @@ export const reconnectStorm: Scenario = {
     ...resumeRows('cut at once'),
   ],
   columns: (cfg) =>
-    COLUMNS(cfg).filter(
-      (c) =>
-        (!c.key.startsWith('socketio') || cfg.servers.includes('socketio')) &&
-        (!c.key.startsWith('bare') || cfg.servers.includes('bare')),
-    ),
+    COLUMNS(cfg).filter((c) => {
+      const { server } = plan(c.key, cfg);
+      return server === 'jobstream' || cfg.servers.includes(server);
+    }),
   async runColumn(ctx, column) {
     const p = plan(column.key, ctx.cfg);
     const jobTopics = Math.min(p.jobTopics, p.clients);
     let server: RunningServer | undefined;
     try {
-      server =
-        p.server === 'socketio'
-          ? await startServer(SERVERS.socketio, ctx.root, ctx.apiKey, { env: { SOCKETIO_RECOVERY: '1' } })
-          : await startServer(SERVERS[p.server], ctx.root, ctx.apiKey, {});
+      server = await startServer(SERVERS[p.server], ctx.root, ctx.apiKey, {
+        env: p.server === 'socketio' ? { SOCKETIO_RECOVERY: '1' } : {},
+      });
       const s = server;
       const r = await resumeRun(ctx, {
         kind: p.kind,
