@@ -64,7 +64,7 @@ export function requestChildLogger(
   return new RequestLogger(logger, bindings);
 }
 
-type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 type Line = Parameters<LogFn>;
 
 /** A request's logger; its methods are on the prototype, so that making one per request is cheap. */
@@ -114,8 +114,8 @@ class RequestLogger implements FastifyBaseLogger {
   trace(...line: Line): void {
     this.#log('trace', line);
   }
-  silent(...line: Line): void {
-    this.#log('silent', line);
+  silent(): void {
+    // Nothing, as pino's own: no line is at 'silent', so no child is made for one.
   }
 
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
